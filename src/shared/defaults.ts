@@ -1,0 +1,17 @@
+// Defaults of shared/API.md, in one place for the element, the client and the worker.
+import type { IgMethod } from './types.js';
+
+export const DEFAULT_MODEL_URL =
+  'https://tfhub.dev/google/tfjs-model/imagenet/inception_v1/classification/3/default/1';
+export const DEFAULT_STEPS = 50;
+export const MAX_STEPS = 4096;
+/** Chosen from the completeness-error benchmark; see README "Integration rule". */
+export const DEFAULT_METHOD: IgMethod = 'trapezoid';
+export const DEFAULT_TOP_K = 3;
+export const MAX_TOP_K = 20;
+export const DEFAULT_OVERLAY_ALPHA = 0.4;
+export const DEFAULT_CLIP_PERCENTILE = 99;
+/** Height/width used when a model leaves its input size unknown. */
+export const DEFAULT_INPUT_SIZE = 224;
+/** Sigma of the `blur` baseline's Gaussian, in pixels of the model-input grid. */
+export const BLUR_SIGMA = 5;

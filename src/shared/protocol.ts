@@ -1,0 +1,64 @@
+// The message protocol between the client (page side) and the worker (engine side).
+// Every request carries an id; every reply names the id it answers.
+import type {
+  IgBackend,
+  IgBackendChoice,
+  IgBaselineKind,
+  IgErrorCode,
+  IgFit,
+  IgInputRange,
+  IgMethod,
+  IgModelLoadDetail,
+  IgOutput,
+  IgPrediction,
+  IgProgressDetail,
+  IgResult,
+} from './types.js';
+
+/** What one explanation needs; images arrive decoded as transferred ImageBitmaps. */
+export interface ExplainRequest {
+  /** Tried in order until one loads. */
+  modelUrls: string[];
+  /** null: built-in ImageNet labels (1000/1001 classes) or "class N". */
+  labelsUrl: string | null;
+  image: ImageBitmap;
+  /** A named baseline, or a decoded baseline image. */
+  baseline: IgBaselineKind | ImageBitmap;
+  /** What the result reports as `baseline` (the name or the image URL). */
+  baselineName: string;
+  seed: number;
+  steps: number;
+  method: IgMethod;
+  output: IgOutput;
+  /** 'auto', a class index, or a label text. */
+  target: 'auto' | number | string;
+  batchSize: number | 'auto';
+  fit: IgFit;
+  inputRange: IgInputRange;
+  backend: IgBackendChoice;
+  topK: number;
+  /** Relative completeness error at which a progressive run may stop early; null = run all steps. */
+  tolerance: number | null;
+}
+
+export type ClientMessage =
+  | { type: 'explain'; id: number; request: ExplainRequest }
+  | { type: 'cancel'; id: number }
+  /** Test and benchmark hook: the worker's tf.memory() and backend. */
+  | { type: 'memory'; id: number };
+
+export interface WorkerMemory {
+  numTensors: number;
+  numBytes: number;
+  backend: IgBackend | null;
+}
+
+export type WorkerMessage =
+  | { type: 'model-progress'; id: number; fraction: number }
+  | { type: 'model-load'; id: number; detail: IgModelLoadDetail }
+  | { type: 'prediction'; id: number; predictions: IgPrediction[] }
+  | ({ type: 'progress'; id: number } & IgProgressDetail)
+  /** `result.attributions.buffer` is transferred. */
+  | { type: 'result'; id: number; result: IgResult }
+  | { type: 'error'; id: number; code: IgErrorCode; message: string; name: string }
+  | { type: 'memory'; id: number; memory: WorkerMemory };

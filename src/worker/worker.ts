@@ -1,0 +1,2 @@
+// Worker entry (placeholder until the worker issue lands).
+export {};
