@@ -32,4 +32,9 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs', '*.mjs', 'bench/**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },
+  {
+    // chai's `expect(x).to.exist` style assertions are expressions.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
 );
