@@ -1,0 +1,78 @@
+// The demo page's wiring. An external module (no inline script), so the page keeps a strict CSP.
+const HUB_MODEL =
+  'https://tfhub.dev/google/tfjs-model/imagenet/inception_v1/classification/3/default/1';
+const SHAPES = { model: 'models/shapes/model.json', labels: 'models/shapes/labels.json' };
+
+/** Whether the default model's model.json can be fetched from this browser, within 8 s. */
+async function hubReachable() {
+  try {
+    const response = await fetch(`${HUB_MODEL}/model.json?tfjs-format=file`, {
+      signal: AbortSignal.timeout(8000),
+    });
+    return response.ok ? { ok: true } : { ok: false, why: `it answered ${response.status}` };
+  } catch (error) {
+    return { ok: false, why: error.name === 'TimeoutError' ? 'it did not answer' : 'no network' };
+  }
+}
+
+async function shapeImages() {
+  const response = await fetch('images/shapes/index.json');
+  return response.ok ? response.json() : [];
+}
+
+function useShapesModel(el) {
+  el.modelUrl = SHAPES.model;
+  el.labelsUrl = SHAPES.labels;
+}
+
+const status = document.getElementById('hub-status');
+const photos = [...document.querySelectorAll('#photos ig-explainer')];
+const playground = document.getElementById('playground-element');
+const imageSelect = document.getElementById('playground-image');
+
+const [hub, shapes] = await Promise.all([hubReachable(), shapeImages()]);
+
+for (const { file, label } of shapes) {
+  const el = document.createElement('ig-explainer');
+  useShapesModel(el);
+  el.src = `images/shapes/${file}`;
+  el.title = `A ${label}`;
+  document.getElementById('shapes').append(el);
+}
+
+const choices = hub.ok ? photos.map((el) => ({ src: el.getAttribute('src'), shapes: false })) : [];
+choices.push(...shapes.map(({ file }) => ({ src: `images/shapes/${file}`, shapes: true })));
+for (const [i, choice] of choices.entries()) {
+  imageSelect.add(new Option(choice.src.split('/').pop(), String(i)));
+}
+
+function showChoice() {
+  const choice = choices[Number(imageSelect.value)];
+  if (!choice) return;
+  if (choice.shapes) useShapesModel(playground);
+  else {
+    playground.modelUrl = null;
+    playground.labelsUrl = null;
+  }
+  playground.src = choice.src;
+}
+imageSelect.addEventListener('change', showChoice);
+document.getElementById('playground-colormap').addEventListener('change', (event) => {
+  playground.colormap = event.target.value;
+});
+document.getElementById('playground-polarity').addEventListener('change', (event) => {
+  playground.polarity = event.target.value;
+});
+showChoice();
+
+if (hub.ok) {
+  status.textContent =
+    'TF Hub answered: each photo is explained with Inception V1 when it scrolls into view.';
+  for (const el of photos) el.loading = 'lazy';
+} else {
+  status.textContent =
+    `Inception V1 could not be fetched from TF Hub (${hub.why}), so the photographs are not ` +
+    'explained here. The offline section below uses the model bundled with ig-explainer. To run ' +
+    'Inception V1 without TF Hub, self-host it (see "Use it").';
+  document.getElementById('photos').hidden = true;
+}
