@@ -1,6 +1,10 @@
+import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { fromRollup } from '@web/dev-server-rollup';
+import rollupCommonjs from '@rollup/plugin-commonjs';
 import { findChrome, CHROME_ARGS } from './scripts/chrome-path.mjs';
+import { summaryReporter } from './scripts/summary-reporter.mjs';
 
 const executablePath = findChrome();
 if (!executablePath) {
@@ -12,10 +16,17 @@ if (!executablePath) {
 export default {
   files: process.env.TEST_FILES ? process.env.TEST_FILES.split(',') : ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  plugins: [
+    // TF.js imports two CommonJS packages; the browser needs them as ES modules.
+    fromRollup(rollupCommonjs)({
+      include: ['**/node_modules/long/**', '**/node_modules/seedrandom/**'],
+    }),
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+  ],
   browsers: [
     chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } }),
   ],
+  reporters: [defaultReporter(), summaryReporter()],
   concurrency: 1,
   concurrentBrowsers: 1,
   browserStartTimeout: 60000,
