@@ -1,0 +1,143 @@
+// Owns the element's explanation runs: one AbortController per run, the previous run aborted when
+// a new one starts, and every callback of a superseded run dropped, so no stale value is ever
+// shown or emitted.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { explain, type ExplainInput } from '../client/explain-client.js';
+import { abortError, IgError, isIgError } from '../shared/types.js';
+import type { IgEventMap } from '../shared/events.js';
+import type {
+  IgModelLoadDetail,
+  IgPrediction,
+  IgProgressDetail,
+  IgResult,
+  IgStatus,
+} from '../shared/types.js';
+
+type Detail<K extends keyof IgEventMap> = IgEventMap[K]['detail'];
+export type Emit = <K extends keyof IgEventMap>(type: K, detail: Detail<K>) => void;
+
+export class ExplainController implements ReactiveController {
+  status: IgStatus = 'idle';
+  /** Model download, 0..1. */
+  modelFraction = 0;
+  modelLoad: IgModelLoadDetail | null = null;
+  progress: IgProgressDetail | null = null;
+  predictions: IgPrediction[] | null = null;
+  result: IgResult | null = null;
+  error: IgError | null = null;
+
+  #abort: AbortController | null = null;
+  #runs = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly emit: Emit,
+    /** The client's explain(); replaceable in tests. */
+    private readonly explainFn: typeof explain = explain,
+  ) {
+    host.addController(this);
+  }
+
+  get running(): boolean {
+    return this.#abort !== null;
+  }
+
+  hostDisconnected(): void {
+    this.cancel();
+  }
+
+  /** Starts a run, aborting the previous one (whose promise rejects with `aborted`). */
+  async run(input: ExplainInput): Promise<IgResult> {
+    this.#abort?.abort();
+    const abort = new AbortController();
+    this.#abort = abort;
+    const id = ++this.#runs;
+    const current = () => id === this.#runs && !abort.signal.aborted;
+    this.#set({
+      status: 'loading-model',
+      modelFraction: 0,
+      modelLoad: null,
+      progress: null,
+      predictions: null,
+      result: null,
+      error: null,
+    });
+    try {
+      const result = await this.explainFn(
+        input,
+        {
+          onModelProgress: (detail) => {
+            if (!current()) return;
+            this.#set({ modelFraction: detail.fraction });
+            this.emit('ig-model-progress', detail);
+          },
+          onModelLoad: (detail) => {
+            if (!current()) return;
+            this.#set({ status: 'predicting', modelFraction: 1, modelLoad: detail });
+            this.emit('ig-model-load', detail);
+          },
+          onPrediction: (detail) => {
+            if (!current()) return;
+            this.#set({ status: 'attributing', predictions: detail.predictions });
+            this.emit('ig-prediction', detail);
+          },
+          onProgress: (detail) => {
+            if (!current()) return;
+            this.#set({ status: 'attributing', progress: detail });
+            this.emit('ig-progress', detail);
+          },
+        },
+        abort.signal,
+      );
+      if (!current()) throw abortError();
+      this.#abort = null;
+      this.#set({ status: 'done', result });
+      this.emit('ig-complete', result);
+      return result;
+    } catch (cause) {
+      const aborted = isIgError(cause) && cause.code === 'aborted';
+      if (!current() || aborted) {
+        if (current()) this.cancel();
+        throw abortError();
+      }
+      this.#abort = null;
+      const error = isIgError(cause)
+        ? cause
+        : new IgError(
+            'worker-failed',
+            `The explanation failed unexpectedly (${String(cause)}). Reload the page and try again; if it persists, report it with the browser console output.`,
+          );
+      this.fail(error);
+      throw error;
+    }
+  }
+
+  /** Stops the running explanation, if any; its promise rejects with `aborted`. */
+  cancel(): void {
+    if (!this.#abort) return;
+    this.#abort.abort();
+    this.#abort = null;
+    this.#runs++;
+    this.#set({ status: 'idle', progress: null });
+  }
+
+  /** Shows and emits an error that is not an attribute problem (a run's, or explain() without an image). */
+  fail(error: IgError): void {
+    this.#set({ status: 'error', error });
+    if (error.code !== 'aborted') {
+      this.emit('ig-error', {
+        code: error.code,
+        message: error.message,
+        ...(error.attribute ? { attribute: error.attribute } : {}),
+      });
+    }
+  }
+
+  #set(state: Partial<Pick<ExplainController, StateKey>>): void {
+    Object.assign(this, state);
+    this.host.requestUpdate();
+  }
+}
+
+type StateKey =
+  'status' | 'modelFraction' | 'modelLoad' | 'progress' | 'predictions' | 'result' | 'error';
