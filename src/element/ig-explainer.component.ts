@@ -244,6 +244,12 @@ export class IgExplainer extends LitElement {
     this.#controller.cancel();
   }
 
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    // Two invalid texts can parse to the same NaN; the message quotes the text, so re-validate.
+    if (old !== value) this.requestUpdate();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.#visible) return;

@@ -41,7 +41,9 @@ export function attributionMap(
 /** The p-th percentile (0..100) of |values|, with numpy's default linear interpolation. */
 export function percentile(values: Float32Array, p: number): number {
   if (values.length === 0) return 0;
-  const sorted = Float32Array.from(values, Math.abs).sort();
+  const sorted = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) sorted[i] = Math.abs(values[i]);
+  sorted.sort();
   const x = (p / 100) * (sorted.length - 1);
   const lo = Math.floor(x);
   const hi = Math.min(lo + 1, sorted.length - 1);

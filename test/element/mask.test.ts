@@ -1,0 +1,180 @@
+import { expect } from '@open-wc/testing';
+import { colormapLut } from '../../src/element/colormaps.js';
+import { attributionMap, normalizeMap, percentile, renderMask } from '../../src/element/mask.js';
+
+// A 2x2 image with 3 channels: pixel 0 all positive, pixel 1 all negative, pixel 2 mixed, pixel 3 zero.
+const SHAPE: [number, number, number] = [2, 2, 3];
+const ATTRIBUTIONS = new Float32Array([
+  0.1,
+  0.2,
+  0.3, // pixel 0: sum 0.6
+  -0.4,
+  -0.4,
+  -0.4, // pixel 1: sum -1.2
+  0.5,
+  -0.2,
+  0, // pixel 2: +0.5, -0.2
+  0,
+  0,
+  0, // pixel 3
+]);
+
+function close(actual: ArrayLike<number>, expected: number[]) {
+  expect(actual.length).to.equal(expected.length);
+  expected.forEach((v, i) => expect(actual[i]).to.be.closeTo(v, 1e-6));
+}
+
+function hex(rgb: number): [number, number, number] {
+  return [(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff];
+}
+
+describe('mask: attributions -> per-pixel map', () => {
+  it('absolute sums |attributions| over channels, as the tutorial', () => {
+    close(attributionMap(ATTRIBUTIONS, SHAPE, 'absolute'), [0.6, 1.2, 0.7, 0]);
+  });
+
+  it('positive sums the positive parts, negative the magnitude of the negative parts', () => {
+    close(attributionMap(ATTRIBUTIONS, SHAPE, 'positive'), [0.6, 0, 0.5, 0]);
+    close(attributionMap(ATTRIBUTIONS, SHAPE, 'negative'), [0, 1.2, 0.2, 0]);
+  });
+
+  it('signed (for the diverging map) keeps the sign of the net sum', () => {
+    close(attributionMap(ATTRIBUTIONS, SHAPE, 'absolute', true), [0.6, -1.2, 0.3, 0]);
+    close(attributionMap(ATTRIBUTIONS, SHAPE, 'negative', true), [0, -1.2, -0.2, 0]);
+  });
+
+  it('percentile interpolates linearly like numpy', () => {
+    const values = new Float32Array([4, 1, 3, 2, 0]);
+    expect(percentile(values, 50)).to.equal(2);
+    expect(percentile(values, 100)).to.equal(4);
+    expect(percentile(values, 90)).to.be.closeTo(3.6, 1e-6);
+    expect(percentile(new Float32Array([-5, 1]), 100)).to.equal(5);
+  });
+
+  it('clips above the clip-percentile and normalises to [0, 1]', () => {
+    // 0..99 and one outlier: at the 99th percentile the outlier no longer dominates.
+    const map = new Float32Array(101);
+    for (let i = 0; i < 100; i++) map[i] = i;
+    map[100] = 10000;
+    const p99 = percentile(map, 99);
+    expect(p99).to.equal(99);
+    const clipped = normalizeMap(map, 99);
+    expect(clipped[100]).to.equal(1);
+    expect(clipped[99]).to.equal(1);
+    expect(clipped[50]).to.be.closeTo(50 / 99, 1e-6);
+    expect(clipped[0]).to.equal(0);
+    // Without clipping the outlier squashes everything else to near zero.
+    expect(normalizeMap(map, 100)[50]).to.be.below(0.01);
+  });
+
+  it('uses the maximum when the percentile is zero (sparse maps) and stays all-zero for zero input', () => {
+    const sparse = new Float32Array(1000);
+    sparse[7] = 3;
+    expect(normalizeMap(sparse, 99)[7]).to.equal(1);
+    expect([...normalizeMap(new Float32Array(10), 99)].every((v) => v === 0)).to.equal(true);
+  });
+
+  it('renders the largest attributions brightest and follows polarity', () => {
+    const gray = (polarity: 'absolute' | 'positive' | 'negative') =>
+      renderMask(ATTRIBUTIONS, SHAPE, { polarity, clipPercentile: 100, colormap: 'gray' }).data;
+    const abs = gray('absolute');
+    expect([abs[0], abs[4], abs[8], abs[12]]).to.deep.equal([128, 255, 149, 0]);
+    expect(abs[3]).to.equal(255);
+    const pos = gray('positive');
+    expect([pos[0], pos[4], pos[12]]).to.deep.equal([255, 0, 0]);
+    expect(pos[8]).to.be.closeTo((0.5 / 0.6) * 255, 1);
+    const neg = gray('negative');
+    expect([neg[0], neg[4], neg[12]]).to.deep.equal([0, 255, 0]);
+    expect(neg[8]).to.be.closeTo((0.2 / 1.2) * 255, 1);
+  });
+
+  it('diverging puts zero at white-ish centre, positive red, negative blue', () => {
+    const data = renderMask(ATTRIBUTIONS, SHAPE, {
+      polarity: 'absolute',
+      clipPercentile: 100,
+      colormap: 'diverging',
+    }).data;
+    const px = (i: number) => [data[i * 4], data[i * 4 + 1], data[i * 4 + 2]];
+    const [r0, , b0] = px(0);
+    expect(r0).to.be.above(b0); // positive: red
+    expect(px(1)).to.deep.equal(hex(0x053061)); // most negative: dark blue end
+    const [r3, g3, b3] = px(3);
+    expect(Math.min(r3, g3, b3)).to.be.above(240); // zero: near white
+  });
+});
+
+describe('colour maps', () => {
+  // Endpoints and midpoint of matplotlib's maps (published hex values).
+  const REFERENCE: Record<string, Array<[number, number]>> = {
+    viridis: [
+      [0, 0x440154],
+      [128, 0x21918c],
+      [255, 0xfde725],
+    ],
+    inferno: [
+      [0, 0x000004],
+      [128, 0xbc3754],
+      [255, 0xfcffa4],
+    ],
+    magma: [
+      [0, 0x000004],
+      [128, 0xb73779],
+      [255, 0xfcfdbf],
+    ],
+    gray: [
+      [0, 0x000000],
+      [128, 0x808080],
+      [255, 0xffffff],
+    ],
+    diverging: [
+      [0, 0x053061],
+      [255, 0x67001f],
+    ],
+  };
+  for (const [name, points] of Object.entries(REFERENCE)) {
+    it(`${name} matches its published colours within 6/255`, () => {
+      const lut = colormapLut(name as 'viridis');
+      expect(lut.length).to.equal(768);
+      for (const [i, rgb] of points) {
+        const expected = hex(rgb);
+        for (let c = 0; c < 3; c++) {
+          expect(
+            Math.abs(lut[i * 3 + c] - expected[c]),
+            `${name}[${i}] channel ${c}`,
+          ).to.be.at.most(6);
+        }
+      }
+    });
+  }
+
+  it('colours a 224x224x3 mask with its strongest pixel at the bright end (time logged)', () => {
+    const attributions = new Float32Array(224 * 224 * 3);
+    for (let i = 0; i < attributions.length; i++) attributions[i] = Math.sin(i * 12.9898) * 0.01;
+    const strongest = (100 * 224 + 50) * 3;
+    attributions[strongest] = 1;
+    renderMask(attributions, [224, 224, 3], {
+      polarity: 'absolute',
+      clipPercentile: 99,
+      colormap: 'inferno',
+    });
+    const runs = 10;
+    const start = performance.now();
+    for (let r = 0; r < runs; r++) {
+      renderMask(attributions, [224, 224, 3], {
+        polarity: 'absolute',
+        clipPercentile: 99,
+        colormap: 'inferno',
+      });
+    }
+    const ms = (performance.now() - start) / runs;
+    console.log(`renderMask 224x224x3: ${ms.toFixed(2)} ms`);
+    const image = renderMask(attributions, [224, 224, 3], {
+      polarity: 'absolute',
+      clipPercentile: 99,
+      colormap: 'gray',
+    });
+    expect(image.width).to.equal(224);
+    expect(image.data[(100 * 224 + 50) * 4]).to.equal(255);
+    expect(image.data[0]).to.be.below(255);
+  });
+});
