@@ -1,6 +1,12 @@
-// The page side of the worker runtime. STUB: the worker-runtime issue implements it with exactly
-// these exports; the element codes against them.
-import type { ExplainRequest, WorkerMemory } from '../shared/protocol.js';
+// The page side of the worker runtime: one lazily started worker serves every <ig-explainer> on
+// the page; requests carry ids, can be cancelled, and fall back to the main thread when this
+// browser has no module workers with OffscreenCanvas.
+import type {
+  ClientMessage,
+  ExplainRequest,
+  WorkerMemory,
+  WorkerMessage,
+} from '../shared/protocol.js';
 import type {
   IgBaselineKind,
   IgModelLoadDetail,
@@ -8,7 +14,10 @@ import type {
   IgPredictionDetail,
   IgProgressDetail,
   IgResult,
+  IgThread,
 } from '../shared/types.js';
+import { IgError, abortError } from '../shared/types.js';
+import { decodeImage, imageUrl } from './decode-image.js';
 
 /** An explanation as the element asks for it: images by URL (or a slotted <img>), not decoded. */
 export interface ExplainInput extends Omit<ExplainRequest, 'image' | 'baseline' | 'baselineName'> {
@@ -25,22 +34,331 @@ export interface ExplainCallbacks {
   onProgress?(detail: IgProgressDetail): void;
 }
 
+/** Test hooks: take effect when the next worker starts (call terminateWorker() first). */
+export interface WorkerTestFlags {
+  /** The worker behaves as if OffscreenCanvas had no WebGL. */
+  noWebgl?: boolean;
+}
+
+const NAMED_BASELINES: readonly string[] = ['black', 'white', 'random', 'blur'];
+
+// Rollup turns this into the URL of the emitted worker chunk; the dev server serves it as is.
+const WORKER_URL = new URL('../worker/worker.ts', import.meta.url);
+
+interface Pending {
+  callbacks: ExplainCallbacks;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+interface Port {
+  postMessage(message: ClientMessage, transfer?: Transferable[]): void;
+  close(): void;
+}
+
+/** One worker (or main-thread port) and the requests waiting on it. */
+class Runtime {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failed = false;
+
+  private constructor(
+    private readonly port: Port,
+    readonly thread: IgThread,
+  ) {}
+
+  /** Starts the worker; without Worker or OffscreenCanvas, the same module on this thread. */
+  static async start(flags: WorkerTestFlags): Promise<Runtime> {
+    if (typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined') {
+      const worker = createWorker(flags);
+      if (worker) return Runtime.overWorker(worker.worker, worker.revoke);
+    }
+    console.warn(
+      '<ig-explainer>: this browser lacks module workers with OffscreenCanvas; explanations run ' +
+        'on the main thread and the page may stutter while they run.',
+    );
+    const module = (await import(/* @vite-ignore */ WORKER_URL.href)) as WorkerModule;
+    const channel = new MessageChannel();
+    const disconnect = module.connect(channel.port2);
+    const runtime = new Runtime(
+      {
+        postMessage: (message, transfer = []) => channel.port1.postMessage(message, transfer),
+        close: () => {
+          disconnect();
+          channel.port1.close();
+          channel.port2.close();
+        },
+      },
+      'main',
+    );
+    channel.port1.addEventListener('message', (event: MessageEvent<WorkerMessage>) =>
+      runtime.receive(event.data),
+    );
+    channel.port1.start();
+    return runtime;
+  }
+
+  private static overWorker(worker: Worker, revoke: () => void): Runtime {
+    const runtime = new Runtime(
+      {
+        postMessage: (message, transfer = []) => worker.postMessage(message, transfer),
+        close: () => {
+          worker.terminate();
+          revoke();
+        },
+      },
+      'worker',
+    );
+    worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) =>
+      runtime.receive(event.data),
+    );
+    const crash = (detail: string) => runtime.crash(detail);
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      crash(event.message || 'the worker script failed to load or threw');
+    });
+    worker.addEventListener('messageerror', () => crash('a message could not be deserialised'));
+    return runtime;
+  }
+
+  get usable(): boolean {
+    return !this.failed;
+  }
+
+  request<T>(message: ClientMessage, callbacks: ExplainCallbacks, transfer: Transferable[] = []) {
+    const pending = new Promise<T>((resolve, reject) => {
+      this.pending.set(message.id, {
+        callbacks,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+    });
+    this.port.postMessage(message, transfer);
+    return pending;
+  }
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  /** Drops request `id`: no callback runs for it any more; the worker stops it. */
+  cancel(id: number): void {
+    if (!this.pending.delete(id)) return;
+    if (!this.failed) this.port.postMessage({ type: 'cancel', id });
+  }
+
+  private receive(message: WorkerMessage): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    const { callbacks } = pending;
+    switch (message.type) {
+      case 'model-progress':
+        callbacks.onModelProgress?.({ fraction: message.fraction });
+        break;
+      case 'model-load':
+        callbacks.onModelLoad?.(message.detail);
+        break;
+      case 'prediction':
+        callbacks.onPrediction?.({ predictions: message.predictions });
+        break;
+      case 'progress':
+        callbacks.onProgress?.({
+          stepsDone: message.stepsDone,
+          stepsTotal: message.stepsTotal,
+          fraction: message.fraction,
+        });
+        break;
+      case 'result':
+        this.pending.delete(message.id);
+        pending.resolve(message.result);
+        break;
+      case 'memory':
+        this.pending.delete(message.id);
+        pending.resolve(message.memory);
+        break;
+      case 'error':
+        this.pending.delete(message.id);
+        pending.reject(new IgError(message.code, message.message, message.attribute));
+        break;
+    }
+  }
+
+  /** The worker died: its requests fail with `worker-failed`; the next request starts another. */
+  private crash(detail: string): void {
+    this.failed = true;
+    if (runtime === this) runtime = null;
+    this.port.close();
+    const error = new IgError(
+      'worker-failed',
+      `The explanation worker stopped (${detail}): run the explanation again; if it keeps ` +
+        'failing, reload the page.',
+    );
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+
+  /** Stops the worker; its requests reject with `aborted`. */
+  terminate(): void {
+    this.failed = true;
+    this.port.close();
+    for (const pending of this.pending.values()) pending.reject(abortError());
+    this.pending.clear();
+  }
+}
+
+interface WorkerModule {
+  connect(port: MessagePort): () => void;
+}
+
+/**
+ * A module worker running worker.ts. Browsers refuse `new Worker(url)` for a script of another
+ * origin (the element loaded from a CDN), so then the worker starts from a same-origin blob URL
+ * that imports the absolute worker URL (which the CDN serves with CORS headers).
+ */
+function createWorker(flags: WorkerTestFlags): { worker: Worker; revoke: () => void } | null {
+  const options: WorkerOptions = {
+    type: 'module',
+    name: ['ig-explainer', flags.noWebgl ? 'no-webgl' : ''].join(' ').trim(),
+  };
+  if (WORKER_URL.origin === location.origin) {
+    try {
+      return { worker: new Worker(WORKER_URL, options), revoke: () => {} };
+    } catch {
+      // Fall through to the blob URL (some hosts refuse workers by URL policy).
+    }
+  }
+  const source = `import ${JSON.stringify(WORKER_URL.href)};\n`;
+  const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  try {
+    return { worker: new Worker(blobUrl, options), revoke: () => URL.revokeObjectURL(blobUrl) };
+  } catch {
+    URL.revokeObjectURL(blobUrl);
+    return null;
+  }
+}
+
+let runtime: Runtime | null = null;
+let starting: Promise<Runtime> | null = null;
+let testFlags: WorkerTestFlags = {};
+
+function shared(): Promise<Runtime> {
+  if (runtime?.usable) return Promise.resolve(runtime);
+  starting ??= Runtime.start(testFlags).then(
+    (started) => {
+      runtime = started;
+      starting = null;
+      return started;
+    },
+    (error: unknown) => {
+      starting = null;
+      throw new IgError(
+        'worker-failed',
+        `The explanation runtime could not start (${String(error)}): reload the page; if the ` +
+          "page's Content-Security-Policy restricts workers, allow worker-src 'self' blob:.",
+      );
+    },
+  );
+  return starting;
+}
+
 /**
  * Runs one explanation on the page's shared worker (started lazily; main-thread fallback).
  * Rejects with an IgError; with code `aborted` when `signal` aborts, after which no callback runs.
  */
-export function explain(
-  _input: ExplainInput,
-  _callbacks: ExplainCallbacks,
-  _signal: AbortSignal,
+export async function explain(
+  input: ExplainInput,
+  callbacks: ExplainCallbacks,
+  signal: AbortSignal,
 ): Promise<IgResult> {
-  return Promise.reject(new Error('explain-client: not implemented yet'));
+  if (signal.aborted) throw abortError();
+  const { image: imageInput, baseline: baselineInput, ...options } = input;
+  const imageHref = imageUrl(imageInput);
+  const namedBaseline = NAMED_BASELINES.includes(baselineInput);
+  const baselineName = namedBaseline
+    ? baselineInput
+    : new URL(baselineInput, document.baseURI).href;
+  // Decode both images (and start the worker) at once; close what was decoded on any failure.
+  const decoding = [
+    decodeImage(imageHref, 'image', signal),
+    namedBaseline ? Promise.resolve(null) : decodeImage(baselineName, 'baseline', signal),
+  ] as const;
+  const [image, baselineImage] = await Promise.allSettled(decoding);
+  if (image.status === 'rejected' || baselineImage.status === 'rejected') {
+    if (image.status === 'fulfilled') image.value.close();
+    if (baselineImage.status === 'fulfilled') baselineImage.value?.close();
+    throw signal.aborted
+      ? abortError()
+      : image.status === 'rejected'
+        ? image.reason
+        : (baselineImage as PromiseRejectedResult).reason;
+  }
+  const bitmaps = [image.value, baselineImage.value].filter((b): b is ImageBitmap => b !== null);
+  let target: Runtime;
+  try {
+    if (signal.aborted) throw abortError();
+    target = await shared();
+    if (signal.aborted) throw abortError();
+  } catch (error) {
+    bitmaps.forEach((b) => b.close());
+    throw error;
+  }
+  const request: ExplainRequest = {
+    ...options,
+    modelUrls: options.modelUrls.map((url) => new URL(url, document.baseURI).href),
+    labelsUrl:
+      options.labelsUrl === null ? null : new URL(options.labelsUrl, document.baseURI).href,
+    image: image.value,
+    baseline: baselineImage.value ?? (baselineInput as IgBaselineKind),
+    baselineName,
+  };
+  const id = target.id();
+  // Callbacks stop the moment the signal aborts, whatever is still in flight.
+  const guarded: ExplainCallbacks = {
+    onModelProgress: (d) => !signal.aborted && callbacks.onModelProgress?.(d),
+    onModelLoad: (d) => !signal.aborted && callbacks.onModelLoad?.(d),
+    onPrediction: (d) => !signal.aborted && callbacks.onPrediction?.(d),
+    onProgress: (d) => !signal.aborted && callbacks.onProgress?.(d),
+  };
+  const result = target.request<IgResult>({ type: 'explain', id, request }, guarded, bitmaps);
+  return new Promise<IgResult>((resolve, reject) => {
+    const onAbort = () => {
+      target.cancel(id);
+      reject(abortError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    result.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) reject(abortError());
+        else resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(signal.aborted ? abortError() : error);
+      },
+    );
+  });
 }
 
 /** Test and benchmark hook: the worker's tf.memory() (starts the worker if needed). */
-export function workerMemory(): Promise<WorkerMemory> {
-  return Promise.reject(new Error('explain-client: not implemented yet'));
+export async function workerMemory(): Promise<WorkerMemory> {
+  const target = await shared();
+  return target.request<WorkerMemory>({ type: 'memory', id: target.id() }, {});
 }
 
 /** Stops the shared worker; the next explanation starts a fresh one. */
-export function terminateWorker(): void {}
+export function terminateWorker(): void {
+  const current = runtime;
+  runtime = null;
+  current?.terminate();
+}
+
+/** Where the runtime runs: null before the first explanation. */
+export function runtimeThread(): IgThread | null {
+  return runtime?.thread ?? null;
+}
+
+/** Test hook: flags for the next worker that starts. */
+export function setWorkerTestFlags(flags: WorkerTestFlags): void {
+  testFlags = { ...flags };
+}

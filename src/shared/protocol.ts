@@ -60,5 +60,13 @@ export type WorkerMessage =
   | ({ type: 'progress'; id: number } & IgProgressDetail)
   /** `result.attributions.buffer` is transferred. */
   | { type: 'result'; id: number; result: IgResult }
-  | { type: 'error'; id: number; code: IgErrorCode; message: string; name: string }
+  | {
+      type: 'error';
+      id: number;
+      code: IgErrorCode;
+      message: string;
+      name: string;
+      /** The attribute to fix, when one is to blame (as IgError.attribute). */
+      attribute?: string;
+    }
   | { type: 'memory'; id: number; memory: WorkerMemory };

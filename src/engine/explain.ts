@@ -1,0 +1,268 @@
+// One explanation, end to end: model (loaded once per URL), labels, image, prediction, target,
+// baseline and Integrated Gradients, with the timings and the backend and thread it ran on.
+import * as tf from '@tensorflow/tfjs';
+import type { ExplainRequest } from '../shared/protocol.js';
+import type {
+  IgBackend,
+  IgModelLoadDetail,
+  IgPrediction,
+  IgProgressDetail,
+  IgResult,
+  IgThread,
+} from '../shared/types.js';
+import { IgError, abortError } from '../shared/types.js';
+import { makeBaseline } from './baselines.js';
+import { imageToTensor } from './image.js';
+import { integratedGradients } from './integrated-gradients.js';
+import { loadLabels } from './labels.js';
+import { loadModel, type LoadedModel } from './model-loader.js';
+import { labelFor, resolveTarget, topK } from './predictions.js';
+import { fitImage, withInputRange } from './preprocess.js';
+
+export interface ExplainHooks {
+  onModelProgress?(fraction: number): void;
+  onModelLoad?(detail: IgModelLoadDetail): void;
+  onPrediction?(predictions: IgPrediction[]): void;
+  onProgress?(detail: IgProgressDetail): void;
+}
+
+export interface ExplainEnvironment {
+  backend: IgBackend;
+  thread: IgThread;
+}
+
+/**
+ * Path points per batch for `batch-size="auto"`: about 2^19 input pixels on WebGL, half that on
+ * the CPU backends, so a 224x224 model runs 10 (WebGL) or 5 points at once and memory stays
+ * bounded whatever `steps` is.
+ */
+export function autoBatchSize(backend: IgBackend, height: number, width: number): number {
+  const budget = backend === 'webgl' ? 2 ** 19 : 2 ** 18;
+  return Math.max(1, Math.min(32, Math.floor(budget / (height * width))));
+}
+
+interface SharedLoad {
+  promise: Promise<LoadedModel>;
+  controller: AbortController;
+  listeners: Set<(fraction: number) => void>;
+  waiting: number;
+  settled: boolean;
+}
+
+/**
+ * Runs explanations and keeps what they share: each model URL list is loaded once per backend
+ * (concurrent requests share one load), labels once per URL.
+ */
+export class Explainer {
+  private readonly models = new Map<string, SharedLoad>();
+  private readonly labels = new Map<string, Promise<readonly string[]>>();
+
+  async explain(
+    request: ExplainRequest,
+    env: ExplainEnvironment,
+    hooks: ExplainHooks,
+    signal: AbortSignal,
+  ): Promise<IgResult> {
+    const start = performance.now();
+    const bitmaps = [request.image, request.baseline].filter(
+      (b): b is ImageBitmap => typeof b === 'object' && b !== null,
+    );
+    try {
+      checkAborted(signal);
+      const model = await this.model(request.modelUrls, env.backend, hooks, signal);
+      const modelMs = performance.now() - start;
+      hooks.onModelLoad?.({
+        modelUrl: model.url,
+        backend: env.backend,
+        thread: env.thread,
+        inputShape: model.inputShape,
+        numClasses: model.numClasses,
+        fromCache: model.fromCache,
+        ms: model.ms,
+      });
+      const labels = await this.labelsFor(request.labelsUrl, model.numClasses, signal);
+      checkAborted(signal);
+
+      const classifier = withInputRange(model.classifier, request.inputRange);
+      const image = tf.tidy(() => {
+        const decoded = imageToTensor(request.image, undefined, 'image');
+        return fitImage(decoded, model.height, model.width, request.fit);
+      });
+      let baseline: tf.Tensor3D | null = null;
+      try {
+        const probabilities = await predict(classifier, image, model.url);
+        checkAborted(signal);
+        hooks.onPrediction?.(topK(probabilities, labels, request.topK));
+        const target = resolveTarget(request.target, probabilities, labels);
+
+        baseline = tf.tidy(() => {
+          if (typeof request.baseline === 'string') {
+            return makeBaseline(request.baseline, image, request.seed);
+          }
+          const decoded = imageToTensor(request.baseline, undefined, 'baseline');
+          const fitted = fitImage(decoded, model.height, model.width, request.fit);
+          return makeBaseline(fitted, image, request.seed);
+        });
+        const attributionStart = performance.now();
+        const batchSize =
+          request.batchSize === 'auto'
+            ? autoBatchSize(env.backend, model.height, model.width)
+            : request.batchSize;
+        const ig = await integratedGradients(classifier, image, baseline, {
+          target,
+          steps: request.steps,
+          method: request.method,
+          output: request.output,
+          batchSize,
+          signal,
+          onProgress: (detail) => {
+            if (!signal.aborted) hooks.onProgress?.(detail);
+          },
+        });
+        checkAborted(signal);
+        const end = performance.now();
+        return {
+          target: { index: target, label: labelFor(target, labels) },
+          attributions: ig.attributions,
+          shape: ig.shape,
+          sum: ig.sum,
+          scoreInput: ig.scoreInput,
+          scoreBaseline: ig.scoreBaseline,
+          delta: ig.delta,
+          steps: ig.steps,
+          method: ig.method,
+          baseline: request.baselineName,
+          output: request.output,
+          backend: env.backend,
+          thread: env.thread,
+          path: ig.path,
+          timings: { modelMs, attributionMs: end - attributionStart, totalMs: end - start },
+        };
+      } finally {
+        image.dispose();
+        baseline?.dispose();
+      }
+    } finally {
+      for (const bitmap of bitmaps) bitmap.close();
+    }
+  }
+
+  /** Frees every loaded model. */
+  dispose(): void {
+    for (const load of this.models.values()) {
+      load.controller.abort();
+      load.promise.then((model) => model.dispose()).catch(() => {});
+    }
+    this.models.clear();
+    this.labels.clear();
+  }
+
+  private async model(
+    urls: readonly string[],
+    backend: IgBackend,
+    hooks: ExplainHooks,
+    signal: AbortSignal,
+  ): Promise<LoadedModel> {
+    const key = `${backend} ${urls.join(' ')}`;
+    let load = this.models.get(key);
+    if (!load) {
+      const controller = new AbortController();
+      const listeners = new Set<(fraction: number) => void>();
+      const promise = loadModel(urls, {
+        signal: controller.signal,
+        onProgress: (fraction) => listeners.forEach((listener) => listener(fraction)),
+      });
+      const created: SharedLoad = { promise, controller, listeners, waiting: 0, settled: false };
+      load = created;
+      this.models.set(key, created);
+      promise.then(
+        () => (created.settled = true),
+        () => {
+          created.settled = true;
+          if (this.models.get(key) === created) this.models.delete(key);
+        },
+      );
+    }
+    const shared = load;
+    const listener = (fraction: number) => {
+      if (!signal.aborted) hooks.onModelProgress?.(fraction);
+    };
+    shared.listeners.add(listener);
+    shared.waiting += 1;
+    try {
+      return await raceAbort(shared.promise, signal);
+    } finally {
+      shared.listeners.delete(listener);
+      shared.waiting -= 1;
+      // Nobody wants a load that is still running any more: stop downloading.
+      if (signal.aborted && shared.waiting === 0 && !shared.settled) {
+        shared.controller.abort();
+        if (this.models.get(key) === shared) this.models.delete(key);
+      }
+    }
+  }
+
+  private labelsFor(
+    url: string | null,
+    numClasses: number,
+    signal: AbortSignal,
+  ): Promise<readonly string[]> {
+    const key = `${numClasses} ${url ?? ''}`;
+    let labels = this.labels.get(key);
+    if (!labels) {
+      labels = loadLabels(url, numClasses);
+      this.labels.set(key, labels);
+      labels.catch(() => this.labels.delete(key));
+    }
+    return raceAbort(labels, signal);
+  }
+}
+
+/** The model's class probabilities for one image; NaN or infinite outputs are refused. */
+async function predict(
+  classifier: (batch: tf.Tensor4D) => tf.Tensor2D,
+  image: tf.Tensor3D,
+  url: string,
+): Promise<Float32Array> {
+  const probabilities = tf.tidy(() =>
+    tf.softmax(classifier(image.expandDims(0) as tf.Tensor4D)).squeeze([0]),
+  );
+  let values: Float32Array;
+  try {
+    values = (await probabilities.data()) as Float32Array;
+  } finally {
+    probabilities.dispose();
+  }
+  if (values.some((p) => !Number.isFinite(p))) {
+    throw new IgError(
+      'model-incompatible',
+      `The model at ${url} returned NaN or infinite outputs for this image: check input-range ` +
+        "(the pixel scale the model expects) and the model's weights.",
+      'model-url',
+    );
+  }
+  return values;
+}
+
+function checkAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw abortError();
+}
+
+/** `promise`, or IgError `aborted` as soon as `signal` aborts (the promise itself runs on). */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,95 @@
+// Class names: the built-in ImageNet list, or a labels file the page gives.
+import * as mobilenetClasses from '@tensorflow-models/mobilenet/dist/imagenet_classes.js';
+import { IgError, abortError } from '../shared/types.js';
+
+// The file is CommonJS: Rollup's full build sees its named export, a per-file conversion (the
+// dev server's) only a default export holding `exports`.
+const IMAGENET_CLASSES =
+  mobilenetClasses.IMAGENET_CLASSES ??
+  (mobilenetClasses as unknown as { default: typeof mobilenetClasses }).default.IMAGENET_CLASSES;
+
+/** The 1000 ImageNet class names as @tensorflow-models/mobilenet ships them, index 0 = tench. */
+export const IMAGENET_LABELS: readonly string[] = Object.freeze(
+  Array.from({ length: 1000 }, (_, i) => IMAGENET_CLASSES[i]),
+);
+
+/**
+ * Built-in labels for a model with `numClasses` outputs: ImageNet for 1000, `background` then
+ * ImageNet for 1001 (TF Hub's Inception/MobileNet layout); otherwise none (`class N` is shown).
+ */
+export function builtInLabels(numClasses: number): readonly string[] {
+  if (numClasses === 1000) return IMAGENET_LABELS;
+  if (numClasses === 1001) return ['background', ...IMAGENET_LABELS];
+  return [];
+}
+
+/** Labels from a JSON array of strings, or from text with one label a line. */
+export function parseLabels(text: string): string[] | null {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (Array.isArray(parsed) && parsed.every((label) => typeof label === 'string')) {
+        return parsed as string[];
+      }
+    } catch {
+      // Not JSON after all: read it as lines.
+    }
+    return null;
+  }
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  return lines;
+}
+
+/**
+ * The labels for a model with `numClasses` outputs: from `url` when given (a JSON array of
+ * strings or a text file, one label a line), else the built-in ones. Throws IgError
+ * `labels-load` when the file cannot be fetched or read, or holds a different number of labels.
+ */
+export async function loadLabels(
+  url: string | null,
+  numClasses: number,
+  signal?: AbortSignal,
+): Promise<readonly string[]> {
+  if (url === null) return builtInLabels(numClasses);
+  let response: Response;
+  try {
+    response = await fetch(url, { mode: 'cors', signal });
+  } catch (error) {
+    if (signal?.aborted) throw abortError();
+    throw new IgError(
+      'labels-load',
+      `Could not fetch the labels from ${url} (${String(error)}): check labels-url, and serve the ` +
+        'file from this origin or with Access-Control-Allow-Origin.',
+      'labels-url',
+    );
+  }
+  if (!response.ok) {
+    throw new IgError(
+      'labels-load',
+      `The server answered ${response.status} ${response.statusText} for the labels at ${url}: ` +
+        'check labels-url.',
+      'labels-url',
+    );
+  }
+  const labels = parseLabels(await response.text());
+  if (signal?.aborted) throw abortError();
+  if (labels === null) {
+    throw new IgError(
+      'labels-load',
+      `The labels at ${url} are neither a JSON array of strings nor text with one label a line: ` +
+        'give one of those.',
+      'labels-url',
+    );
+  }
+  if (labels.length !== numClasses) {
+    throw new IgError(
+      'labels-load',
+      `The labels at ${url} hold ${labels.length} labels but the model has ${numClasses} ` +
+        `outputs: give exactly one label per output${numClasses === 1001 ? ' (for a 1001-output ImageNet model, "background" first)' : ''}.`,
+      'labels-url',
+    );
+  }
+  return labels;
+}

@@ -1,0 +1,179 @@
+// The worker side of the protocol: one explanation at a time, the rest queued; cancel by id.
+import * as tf from '@tensorflow/tfjs';
+import { Explainer } from '../engine/explain.js';
+import type { ClientMessage, ExplainRequest, WorkerMessage } from '../shared/protocol.js';
+import type { IgErrorCode, IgThread } from '../shared/types.js';
+import { isIgError } from '../shared/types.js';
+import { currentBackend, useBackend } from './backend.js';
+
+/** A worker's global scope, or a MessagePort (the main-thread fallback). */
+export interface Endpoint {
+  postMessage(message: WorkerMessage, transfer: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<ClientMessage>) => void): void;
+  start?(): void;
+}
+
+export interface ServeOptions {
+  thread: IgThread;
+  /** Test hook: behave as if WebGL were missing. */
+  noWebgl?: boolean;
+}
+
+interface Job {
+  id: number;
+  request: ExplainRequest;
+  controller: AbortController;
+}
+
+/**
+ * Serves explanation requests arriving on `endpoint` until the context ends. Returns a function
+ * that stops serving and frees the models (for the main-thread fallback; a worker just ends).
+ */
+export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
+  const explainer = new Explainer();
+  const queue: Job[] = [];
+  const jobs = new Map<number, Job>();
+  let running = false;
+  const post = (message: WorkerMessage, transfer: Transferable[] = []) =>
+    endpoint.postMessage(message, transfer);
+
+  async function pump(): Promise<void> {
+    if (running) return;
+    running = true;
+    try {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        if (!job.controller.signal.aborted) await run(job);
+        jobs.delete(job.id);
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  async function run({ id, request, controller }: Job): Promise<void> {
+    const { signal } = controller;
+    // After a cancel the client has rejected already: nothing more is sent for this id.
+    const send = (message: WorkerMessage, transfer: Transferable[] = []) => {
+      if (!signal.aborted) post(message, transfer);
+    };
+    try {
+      const backend = await useBackend(request.backend, options);
+      const result = await explainer.explain(
+        request,
+        { backend, thread: options.thread },
+        {
+          onModelProgress: (fraction) => send({ type: 'model-progress', id, fraction }),
+          onModelLoad: (detail) => send({ type: 'model-load', id, detail }),
+          onPrediction: (predictions) => send({ type: 'prediction', id, predictions }),
+          onProgress: (detail) => send({ type: 'progress', id, ...detail }),
+        },
+        signal,
+      );
+      send({ type: 'result', id, result }, [result.attributions.buffer]);
+    } catch (error) {
+      closeImages(request);
+      const { code, message, name, attribute } = describe(error);
+      send({ type: 'error', id, code, message, name, attribute });
+    }
+  }
+
+  let stopped = false;
+  endpoint.addEventListener('message', (event) => {
+    const message = event.data;
+    if (stopped) return;
+    switch (message.type) {
+      case 'explain': {
+        const job = { id: message.id, request: message.request, controller: new AbortController() };
+        jobs.set(job.id, job);
+        queue.push(job);
+        void pump();
+        break;
+      }
+      case 'cancel': {
+        const job = jobs.get(message.id);
+        if (!job) break;
+        job.controller.abort();
+        const queued = queue.indexOf(job);
+        if (queued >= 0) {
+          queue.splice(queued, 1);
+          jobs.delete(job.id);
+          closeImages(job.request);
+        }
+        break;
+      }
+      case 'memory':
+        void memory(message.id);
+        break;
+    }
+  });
+  endpoint.start?.();
+
+  const stop = () => {
+    stopped = true;
+    for (const job of jobs.values()) job.controller.abort();
+    for (const job of queue.splice(0)) closeImages(job.request);
+    jobs.clear();
+    // Let the running explanation unwind (it frees its tensors) before the models go.
+    const drain = () => (running ? setTimeout(drain, 10) : explainer.dispose());
+    drain();
+  };
+
+  async function memory(id: number): Promise<void> {
+    // Reading memory starts a backend; start the one explanations would use, not TF's default.
+    if (currentBackend() === null) {
+      try {
+        await useBackend('auto', options);
+      } catch {
+        // No backend at all: report zeros below.
+      }
+    }
+    const backend = currentBackend();
+    const { numTensors, numBytes } = backend ? tf.memory() : { numTensors: 0, numBytes: 0 };
+    post({ type: 'memory', id, memory: { numTensors, numBytes, backend } });
+  }
+
+  return stop;
+}
+
+function closeImages(request: ExplainRequest): void {
+  request.image?.close?.();
+  if (typeof request.baseline === 'object') request.baseline?.close?.();
+}
+
+/** Any failure as the protocol's error: IgErrors as they are, TF.js failures classified. */
+function describe(error: unknown): {
+  code: IgErrorCode;
+  message: string;
+  name: string;
+  attribute?: string;
+} {
+  if (isIgError(error)) {
+    return {
+      code: error.code,
+      message: error.message,
+      name: error.name,
+      attribute: error.attribute,
+    };
+  }
+  const name = error instanceof Error ? error.name : 'Error';
+  const text = error instanceof Error ? error.message : String(error);
+  if (
+    /out of memory|failed to allocate|allocation failed|texture size|RangeError/i.test(
+      `${name} ${text}`,
+    )
+  ) {
+    return {
+      code: 'out-of-memory',
+      message:
+        `The explanation ran out of memory (${text}): set batch-size to a smaller number or ` +
+        '"auto", or use fewer steps.',
+      name,
+      attribute: 'batch-size',
+    };
+  }
+  return {
+    code: 'worker-failed',
+    message: `The explanation failed unexpectedly (${name}: ${text}): reload the page and try again.`,
+    name,
+  };
+}
