@@ -5,41 +5,15 @@
 import { mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { convBlock, hubInput, LOGITS, OPS, VARS } from './fixtures/inception-parts.mjs';
 import { heUniform, mulberry32, uniform } from './fixtures/prng.mjs';
 import { attr, GraphBuilder, writeGraphModel, writeLayersModel } from './fixtures/tfjs-format.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'test/fixtures/models');
 
-// TF-slim / TF Hub naming: weights under module/, ops under module_apply_default/.
-const OPS = 'module_apply_default/InceptionV1/InceptionV1';
-const LOGITS = 'module_apply_default/InceptionV1/Logits';
-const VARS = 'module/InceptionV1';
 const LOGIT_GAIN_MANY = 3;
 const LOGIT_GAIN_FEW = 1.2;
-
-/** Conv + bias + ReLU, either as three nodes (Conv2D, BiasAdd, Relu) or one _FusedConv2D. */
-function convBlock(g, random, scope, x, { k, cin, cout, stride = 1, fused = false }) {
-  const w = g.constant(
-    `${VARS}/${scope}/weights`,
-    [k, k, cin, cout],
-    heUniform(random, [k, k, cin, cout], k * k * cin),
-  );
-  const b = g.constant(`${VARS}/${scope}/biases`, [cout], uniform(random, cout, 0.05));
-  const strides = [stride, stride];
-  if (fused) return g.fusedConv2d(`${OPS}/${scope}/Relu`, x, w, b, { strides });
-  const conv = g.conv2d(`${OPS}/${scope}/Conv2D`, x, w, { strides });
-  const biased = g.biasAdd(`${OPS}/${scope}/BiasAdd`, conv, b);
-  return g.unary(`${OPS}/${scope}/Relu`, 'Relu', biased);
-}
-
-/** TF Hub image modules take pixels in [0, 1] and rescale to [-1, 1] inside the graph. */
-function hubInput(g, images) {
-  const two = g.constant('module_apply_default/hub_input/Mul/y', [], [2]);
-  const one = g.constant('module_apply_default/hub_input/Sub/y', [], [1]);
-  const scaled = g.binary('module_apply_default/hub_input/Mul', 'Mul', images, two);
-  return g.binary('module_apply_default/hub_input/Sub', 'Sub', scaled, one);
-}
 
 /**
  * A miniature Inception V1 with TF Hub's classification signature: images [-1, size, size, 3] in
