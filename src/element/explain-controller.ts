@@ -62,8 +62,12 @@ export class ExplainController implements ReactiveController {
       result: null,
       error: null,
     });
+    // Settles at once on abort, even if the client is slow to give up.
+    const aborted = new Promise<never>((_, reject) =>
+      abort.signal.addEventListener('abort', () => reject(abortError()), { once: true }),
+    );
     try {
-      const result = await this.explainFn(
+      const running = this.explainFn(
         input,
         {
           onModelProgress: (detail) => {
@@ -89,6 +93,7 @@ export class ExplainController implements ReactiveController {
         },
         abort.signal,
       );
+      const result = await Promise.race([running, aborted]);
       if (!current()) throw abortError();
       this.#abort = null;
       this.#set({ status: 'done', result });

@@ -81,3 +81,18 @@ export async function waitForStatus(
 export function part(el: HTMLElement, name: string): HTMLElement | null {
   return el.shadowRoot!.querySelector(`[part~="${name}"]`);
 }
+
+/** Resolves with the next ig-complete detail; rejects on the next ig-error (so a failure does not hang). */
+export function settle<T = unknown>(el: EventTarget): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const done = (event: Event) => {
+      el.removeEventListener('ig-complete', done);
+      el.removeEventListener('ig-error', done);
+      const { type, detail } = event as CustomEvent;
+      if (type === 'ig-complete') resolve(detail as T);
+      else reject(new Error(`ig-error ${detail.code}: ${detail.message}`));
+    };
+    el.addEventListener('ig-complete', done);
+    el.addEventListener('ig-error', done);
+  });
+}
