@@ -6,8 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 const SCHEME = 'indexeddb://';
 const PREFIX = 'ig-explainer:';
 
+/** Encoded: tf.io's model management splits keys at '://'. */
 function cacheKey(url: string): string {
-  return `${SCHEME}${PREFIX}${url}`;
+  return `${SCHEME}${PREFIX}${encodeURIComponent(url)}`;
 }
 
 function cacheAvailable(): boolean {
