@@ -5,6 +5,7 @@ import { fromRollup } from '@web/dev-server-rollup';
 import rollupCommonjs from '@rollup/plugin-commonjs';
 import { findChrome, CHROME_ARGS } from './scripts/chrome-path.mjs';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
+import { testServers } from './scripts/test-servers.mjs';
 
 const executablePath = findChrome();
 if (!executablePath) {
@@ -22,6 +23,8 @@ export default {
       include: ['**/node_modules/long/**', '**/node_modules/seedrandom/**'],
     }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    // Second origins: a plain HTTP/1.1 static server with CORS, one without, a CORS proxy.
+    testServers(),
   ],
   browsers: [
     chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } }),
