@@ -1,8 +1,7 @@
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { fromRollup } from '@web/dev-server-rollup';
-import rollupCommonjs from '@rollup/plugin-commonjs';
+import { commonjsToEsm } from './scripts/wtr-commonjs.mjs';
 import { findChrome, CHROME_ARGS } from './scripts/chrome-path.mjs';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
 import { testServers } from './scripts/test-servers.mjs';
@@ -18,9 +17,12 @@ export default {
   files: process.env.TEST_FILES ? process.env.TEST_FILES.split(',') : ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
   plugins: [
-    // TF.js imports two CommonJS packages; the browser needs them as ES modules.
-    fromRollup(rollupCommonjs)({
-      include: ['**/node_modules/long/**', '**/node_modules/seedrandom/**'],
+    // TF.js imports two CommonJS packages (long, seedrandom), the labels one more; the browser
+    // needs them as ES modules. The ImageNet class names: @tensorflow-models/mobilenet
+    // (src/engine/labels.ts).
+    commonjsToEsm({
+      include:
+        /\/node_modules\/(long\/|seedrandom\/|@tensorflow-models\/mobilenet\/dist\/imagenet_classes\.js)/,
     }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     // Second origins: a plain HTTP/1.1 static server with CORS, one without, a CORS proxy.
