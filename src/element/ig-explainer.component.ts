@@ -37,11 +37,16 @@ import {
   type ExplainerConfig,
   type Validation,
 } from './attributes.js';
-import { formatNumber, lineChart } from './charts.js';
-import { colormapGradient } from './colormaps.js';
 import { ExplainController, type Emit } from './explain-controller.js';
 import { styles } from './ig-explainer.styles.js';
-import { renderMask } from './mask.js';
+import type * as ResultView from './result-view.js';
+
+// The result view is a separate chunk, loaded when the first explanation starts.
+let resultView: typeof ResultView | null = null;
+let loadingResultView: Promise<unknown> | null = null;
+function loadResultView(): Promise<unknown> {
+  return (loadingResultView ??= import('./result-view.js').then((view) => (resultView = view)));
+}
 
 /** How far outside the viewport `loading="lazy"` starts. */
 const LAZY_ROOT_MARGIN = '300px';
@@ -315,6 +320,7 @@ export class IgExplainer extends LitElement {
     const alt = this.alt ?? (this.#slotted?.alt || 'The image being explained');
     const targetLabel = result?.target.label ?? '';
     const predictions = problems.length ? null : this.predictions;
+    const view = resultView;
     return html`
       <div class="view">
         <div class="panels">
@@ -336,7 +342,11 @@ export class IgExplainer extends LitElement {
             }
             ${result ? html`<figcaption>Image</figcaption>` : nothing}
           </figure>
-          ${result && config ? this.#maskPanels(result, config, imageUrl, frame, objectFit) : nothing}
+          ${
+            result && config && view
+              ? view.maskPanels(result, config, imageUrl, frame, objectFit)
+              : nothing
+          }
         </div>
         ${
           status === 'idle' && imageUrl && (config?.loading === 'manual' || this.#lastKey)
@@ -357,8 +367,12 @@ export class IgExplainer extends LitElement {
               </div>`
             : nothing
         }
-        ${predictions?.length ? this.#predictions(predictions, config) : nothing}
-        ${result ? this.#completeness(result) : nothing} ${result ? this.#charts(result) : nothing}
+        ${
+          predictions?.length && view
+            ? view.predictionList(predictions, this.#targetIndex(predictions, config))
+            : nothing
+        }
+        ${result && view ? [view.completeness(result), view.charts(result)] : nothing}
         ${this.controls && config ? this.#controls(config, predictions) : nothing}
         <div class="visually-hidden" role="status" aria-live="polite">
           ${
@@ -371,57 +385,6 @@ export class IgExplainer extends LitElement {
         </div>
       </div>
       <div hidden><slot @slotchange=${this.#onSlotChange}></slot></div>
-    `;
-  }
-
-  #maskPanels(
-    result: IgResult,
-    config: ExplainerConfig,
-    imageUrl: string | null,
-    frame: ReturnType<typeof styleMap>,
-    objectFit: ReturnType<typeof styleMap>,
-  ): TemplateResult {
-    const [h, w] = result.shape;
-    const signed = config.colormap === 'diverging';
-    const what =
-      config.polarity === 'absolute'
-        ? signed
-          ? 'net attribution per pixel, red raising and blue lowering the score'
-          : 'attribution magnitude per pixel'
-        : `${config.polarity} attributions per pixel`;
-    const label = `Attribution mask for “${result.target.label}”: ${what}; brighter or stronger colours mattered more.`;
-    return html`
-      <figure>
-        <div class="frame" style=${frame}>
-          <canvas part="mask" role="img" aria-label=${label} width=${w} height=${h}></canvas>
-        </div>
-        <figcaption>
-          Attribution mask (${config.polarity})
-          <span class="colorbar" part="colorbar">
-            <span>${signed ? '−' : 'low'}</span>
-            <span
-              class="bar"
-              aria-hidden="true"
-              style=${styleMap({ background: colormapGradient(config.colormap) })}
-            ></span>
-            <span>${signed ? '+' : 'high'}</span>
-          </span>
-        </figcaption>
-      </figure>
-      <figure>
-        <div class="frame" style=${frame}>
-          ${imageUrl ? html`<img src=${imageUrl} alt="" style=${objectFit} />` : nothing}
-          <canvas
-            part="overlay"
-            role="img"
-            aria-label=${`The mask over the image at ${Math.round(config.overlayAlpha * 100)}% opacity.`}
-            width=${w}
-            height=${h}
-            style=${styleMap({ opacity: String(config.overlayAlpha) })}
-          ></canvas>
-        </div>
-        <figcaption>Overlay</figcaption>
-      </figure>
     `;
   }
 
@@ -444,66 +407,6 @@ export class IgExplainer extends LitElement {
             </label>`
           : nothing
       }
-    </div>`;
-  }
-
-  #predictions(predictions: IgPrediction[], config: ExplainerConfig | null): TemplateResult {
-    const target = this.#targetIndex(predictions, config);
-    return html`<section aria-labelledby="predictions-caption">
-      <p class="caption" id="predictions-caption">Top predictions</p>
-      <ol part="predictions">
-        ${predictions.map(
-          (p) =>
-            html`<li class=${p.index === target ? 'target' : ''}>
-              <span class="label">${p.label}</span>
-              <span class="prob-bar" aria-hidden="true"
-                ><span style=${styleMap({ width: `${(p.probability * 100).toFixed(1)}%` })}></span
-              ></span>
-              <span class="prob">${formatPercent(p.probability)}</span>
-              ${
-                p.index === target
-                  ? html`<span class="marker">explained by the mask (class ${p.index})</span>`
-                  : nothing
-              }
-            </li>`,
-        )}
-      </ol>
-    </section>`;
-  }
-
-  #completeness(result: IgResult): TemplateResult {
-    const difference = result.scoreInput - result.scoreBaseline;
-    const relative = difference !== 0 ? result.delta / Math.abs(difference) : NaN;
-    const verdict = !Number.isFinite(relative)
-      ? 'the score did not change, so the relative error is undefined'
-      : relative <= 0.05
-        ? `relative error ${formatPercent(relative)}, within the tutorial's 5%`
-        : `relative error ${formatPercent(relative)}, above 5%: more steps would make it smaller`;
-    return html`<p part="completeness">
-      Completeness: the attributions add up to ${formatNumber(result.sum)}; the ${result.output}
-      goes from ${formatNumber(result.scoreBaseline)} at the baseline to
-      ${formatNumber(result.scoreInput)} at the image, a difference of ${formatNumber(difference)};
-      ${verdict}.
-    </p>`;
-  }
-
-  #charts(result: IgResult): TemplateResult {
-    const { alphas, scores, gradientNorms } = result.path;
-    return html`<div part="charts">
-      ${lineChart({
-        title: `Target ${result.output} along the path`,
-        xs: alphas,
-        ys: scores,
-        xLabel: 'α',
-        yLabel: result.output,
-      })}
-      ${lineChart({
-        title: 'Mean |gradient| along the path',
-        xs: alphas,
-        ys: gradientNorms,
-        xLabel: 'α',
-        yLabel: 'mean |gradient|',
-      })}
     </div>`;
   }
 
@@ -603,6 +506,11 @@ export class IgExplainer extends LitElement {
   }
 
   #start(config: ExplainerConfig, image: string | HTMLImageElement): Promise<IgResult> {
+    if (!resultView)
+      loadResultView().then(
+        () => this.requestUpdate(),
+        () => {},
+      );
     this.#lastKey = this.#key(config, image);
     const input: ExplainInput = {
       modelUrls: config.modelUrls,
@@ -684,7 +592,9 @@ export class IgExplainer extends LitElement {
     if (!config || !result) return;
     const key = [config.polarity, config.clipPercentile, config.colormap].join('|');
     if (this.#mask?.key !== key || this.#mask.result !== result) {
-      this.#mask = { key, result, image: renderMask(result.attributions, result.shape, config) };
+      if (!resultView) return;
+      const image = resultView.renderMask(result.attributions, result.shape, config);
+      this.#mask = { key, result, image };
     }
     const image = this.#mask.image;
     for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>(
@@ -708,9 +618,4 @@ export class IgExplainer extends LitElement {
         : detail;
     this.dispatchEvent(new CustomEvent(type, { detail: shown, bubbles: true, composed: true }));
   };
-}
-
-function formatPercent(fraction: number): string {
-  const percent = fraction * 100;
-  return `${percent >= 10 || percent === 0 ? percent.toFixed(0) : percent.toPrecision(2)}%`;
 }

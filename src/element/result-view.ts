@@ -1,0 +1,127 @@
+// The parts of the view that exist only once an explanation runs: mask and overlay, predictions,
+// completeness and charts. Loaded with the first run (a separate chunk), so that the first load
+// of a page stays small.
+import { html, nothing, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { IgColormap, IgPolarity, IgPrediction, IgResult } from '../shared/types.js';
+import { formatNumber, lineChart } from './charts.js';
+import { colormapGradient } from './colormaps.js';
+
+export { renderMask } from './mask.js';
+
+type Styles = ReturnType<typeof styleMap>;
+
+export function formatPercent(fraction: number): string {
+  const percent = fraction * 100;
+  return `${percent >= 10 || percent === 0 ? percent.toFixed(0) : percent.toPrecision(2)}%`;
+}
+
+export function maskPanels(
+  result: IgResult,
+  display: { polarity: IgPolarity; colormap: IgColormap; overlayAlpha: number },
+  imageUrl: string | null,
+  frame: Styles,
+  objectFit: Styles,
+): TemplateResult {
+  const [h, w] = result.shape;
+  const { polarity, colormap, overlayAlpha } = display;
+  const signed = colormap === 'diverging';
+  const what =
+    polarity === 'absolute'
+      ? signed
+        ? 'net attribution per pixel, red raising and blue lowering the score'
+        : 'attribution magnitude per pixel'
+      : `${polarity} attributions per pixel`;
+  const label = `Attribution mask for “${result.target.label}”: ${what}; stronger colours mattered more.`;
+  return html`
+    <figure>
+      <div class="frame" style=${frame}>
+        <canvas part="mask" role="img" aria-label=${label} width=${w} height=${h}></canvas>
+      </div>
+      <figcaption>
+        Attribution mask (${polarity})
+        <span class="colorbar" part="colorbar">
+          <span>${signed ? '−' : 'low'}</span>
+          <span
+            class="bar"
+            aria-hidden="true"
+            style=${styleMap({ background: colormapGradient(colormap) })}
+          ></span>
+          <span>${signed ? '+' : 'high'}</span>
+        </span>
+      </figcaption>
+    </figure>
+    <figure>
+      <div class="frame" style=${frame}>
+        ${imageUrl ? html`<img src=${imageUrl} alt="" style=${objectFit} />` : nothing}
+        <canvas
+          part="overlay"
+          role="img"
+          aria-label=${`The mask over the image at ${Math.round(overlayAlpha * 100)}% opacity.`}
+          width=${w}
+          height=${h}
+          style=${styleMap({ opacity: String(overlayAlpha) })}
+        ></canvas>
+      </div>
+      <figcaption>Overlay</figcaption>
+    </figure>
+  `;
+}
+
+export function predictionList(predictions: IgPrediction[], target: number | null): TemplateResult {
+  return html`<section aria-labelledby="predictions-caption">
+    <p class="caption" id="predictions-caption">Top predictions</p>
+    <ol part="predictions">
+      ${predictions.map(
+        (p) =>
+          html`<li class=${p.index === target ? 'target' : ''}>
+            <span class="label">${p.label}</span>
+            <span class="prob-bar" aria-hidden="true"
+              ><span style=${styleMap({ width: `${(p.probability * 100).toFixed(1)}%` })}></span
+            ></span>
+            <span class="prob">${formatPercent(p.probability)}</span>
+            ${
+              p.index === target
+                ? html`<span class="marker">explained by the mask (class ${p.index})</span>`
+                : nothing
+            }
+          </li>`,
+      )}
+    </ol>
+  </section>`;
+}
+
+export function completeness(result: IgResult): TemplateResult {
+  const difference = result.scoreInput - result.scoreBaseline;
+  const relative = difference !== 0 ? result.delta / Math.abs(difference) : NaN;
+  const verdict = !Number.isFinite(relative)
+    ? 'the score did not change, so the relative error is undefined'
+    : relative <= 0.05
+      ? `relative error ${formatPercent(relative)}, within the tutorial's 5%`
+      : `relative error ${formatPercent(relative)}, above 5%: more steps would make it smaller`;
+  return html`<p part="completeness">
+    Completeness: the attributions add up to ${formatNumber(result.sum)}; the ${result.output} goes
+    from ${formatNumber(result.scoreBaseline)} at the baseline to ${formatNumber(result.scoreInput)}
+    at the image, a difference of ${formatNumber(difference)}; ${verdict}.
+  </p>`;
+}
+
+export function charts(result: IgResult): TemplateResult {
+  const { alphas, scores, gradientNorms } = result.path;
+  return html`<div part="charts">
+    ${lineChart({
+      title: `Target ${result.output} along the path`,
+      xs: alphas,
+      ys: scores,
+      xLabel: 'α',
+      yLabel: result.output,
+    })}
+    ${lineChart({
+      title: 'Mean |gradient| along the path',
+      xs: alphas,
+      ys: gradientNorms,
+      xLabel: 'α',
+      yLabel: 'mean |gradient|',
+    })}
+  </div>`;
+}
