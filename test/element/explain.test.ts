@@ -248,6 +248,20 @@ describe('<ig-explainer> explanations', function () {
     expect(el.status).to.equal('done');
   });
 
+  it('explains a slotted <img> when src is absent, with its alt text', async () => {
+    const el = await fixture<IgExplainer>(
+      html`<ig-explainer loading="manual" model-url=${TINY_MODEL} steps="4"
+        ><img src=${OTHER_IMAGE} alt="Yellow square on blue"
+      /></ig-explainer>`,
+    );
+    await waitUntil(() => part(el, 'image'), 'the slotted image was not picked up');
+    const image = part(el, 'image') as HTMLImageElement;
+    expect(image.getAttribute('src')).to.equal(OTHER_IMAGE);
+    expect(image.alt).to.equal('Yellow square on blue');
+    const result = await el.explain();
+    expect(result.shape).to.deep.equal([24, 24, 3]);
+  });
+
   it('removing the element cancels its run', async () => {
     const el = await element('manual');
     const recorder = record(el);
