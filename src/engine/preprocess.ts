@@ -13,8 +13,8 @@ export type Classifier = (batch: tf.Tensor4D) => tf.Tensor2D;
  * `image` (float pixels, [h, w, c]) on a `height` x `width` grid; the caller disposes the result.
  *
  * - `pad`: `tf.image.resize_with_pad` of TensorFlow 2, as the tutorial: aspect ratio kept,
- *   bilinear with half-pixel centres, zero padding with
- *   `top = floor((height - h * scale) / 2)` and `left` alike, where the scaled size is floored.
+ *   bilinear with half-pixel centres, zero padding with `top = floor((height - h / ratio) / 2)`
+ *   and `left` alike, `ratio = max(w / width, h / height)`, the resized size floored.
  * - `crop`: the largest centred crop with the target's aspect ratio, then resized.
  * - `stretch`: resized to the grid, aspect ratio ignored.
  */
@@ -56,14 +56,15 @@ export function padGeometry(
   height: number,
   width: number,
 ): { resizedHeight: number; resizedWidth: number; top: number; left: number } {
-  const ratio = Math.max(w / width, h / height);
-  const scaledHeight = h / ratio;
-  const scaledWidth = w / ratio;
-  // Floor, but never below one pixel nor above the grid (float error at the exact fit).
-  const resizedHeight = Math.min(height, Math.max(1, Math.floor(scaledHeight + 1e-9)));
-  const resizedWidth = Math.min(width, Math.max(1, Math.floor(scaledWidth + 1e-9)));
-  const top = Math.max(0, Math.floor((height - scaledHeight) / 2));
-  const left = Math.max(0, Math.floor((width - scaledWidth) / 2));
+  // In float32, as TensorFlow computes it, so the rare sizes where rounding decides agree.
+  const f = Math.fround;
+  const ratio = Math.max(f(w / width), f(h / height));
+  const scaledHeight = f(h / ratio);
+  const scaledWidth = f(w / ratio);
+  const resizedHeight = Math.min(height, Math.max(1, Math.floor(scaledHeight)));
+  const resizedWidth = Math.min(width, Math.max(1, Math.floor(scaledWidth)));
+  const top = Math.max(0, Math.floor(f(f(height - scaledHeight) / 2)));
+  const left = Math.max(0, Math.floor(f(f(width - scaledWidth) / 2)));
   return { resizedHeight, resizedWidth, top, left };
 }
 
