@@ -127,6 +127,12 @@ interface Spec {
   hint: string;
 }
 
+/** An attribute of keywords; the hint lists them ("use a, b or c"). */
+function keywordSpec(attribute: string, property: keyof AttributeValues, words: string[]): Spec {
+  const hint = `use ${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+  return { attribute, property, parse: keyword(words), hint };
+}
+
 const SPECS: Spec[] = [
   {
     attribute: 'src',
@@ -178,24 +184,14 @@ const SPECS: Spec[] = [
     parse: numberIn(1, MAX_STEPS, true),
     hint: `use a whole number from 1 to ${MAX_STEPS} (default ${DEFAULT_STEPS})`,
   },
-  {
-    attribute: 'method',
-    property: 'method',
-    parse: keyword<IgMethod>([
-      'gausslegendre',
-      'trapezoid',
-      'riemann-left',
-      'riemann-right',
-      'riemann-middle',
-    ]),
-    hint: 'use gausslegendre, trapezoid, riemann-left, riemann-right or riemann-middle',
-  },
-  {
-    attribute: 'output',
-    property: 'output',
-    parse: keyword<IgOutput>(['probability', 'logit']),
-    hint: 'use probability or logit',
-  },
+  keywordSpec('method', 'method', [
+    'gausslegendre',
+    'trapezoid',
+    'riemann-left',
+    'riemann-right',
+    'riemann-middle',
+  ]),
+  keywordSpec('output', 'output', ['probability', 'logit']),
   {
     attribute: 'target',
     property: 'target',
@@ -214,12 +210,7 @@ const SPECS: Spec[] = [
     parse: (v) => (v === 'auto' ? v : numberIn(1, MAX_BATCH, true)(v)),
     hint: `use auto or a whole number from 1 to ${MAX_BATCH}`,
   },
-  {
-    attribute: 'fit',
-    property: 'fit',
-    parse: keyword<IgFit>(['pad', 'crop', 'stretch']),
-    hint: 'use pad, crop or stretch',
-  },
+  keywordSpec('fit', 'fit', ['pad', 'crop', 'stretch']),
   {
     attribute: 'input-range',
     property: 'inputRange',
@@ -229,18 +220,8 @@ const SPECS: Spec[] = [
       ),
     hint: 'use 0,1 or -1,1 or 0,255',
   },
-  {
-    attribute: 'loading',
-    property: 'loading',
-    parse: keyword<IgLoading>(['lazy', 'eager', 'manual']),
-    hint: 'use lazy, eager or manual',
-  },
-  {
-    attribute: 'backend',
-    property: 'backend',
-    parse: keyword<IgBackendChoice>(['auto', 'webgl', 'wasm', 'cpu']),
-    hint: 'use auto, webgl, wasm or cpu',
-  },
+  keywordSpec('loading', 'loading', ['lazy', 'eager', 'manual']),
+  keywordSpec('backend', 'backend', ['auto', 'webgl', 'wasm', 'cpu']),
   {
     attribute: 'top-k',
     property: 'topK',
@@ -253,18 +234,8 @@ const SPECS: Spec[] = [
     parse: numberIn(0, 1, false),
     hint: `use a number from 0 to 1 (default ${DEFAULT_OVERLAY_ALPHA})`,
   },
-  {
-    attribute: 'colormap',
-    property: 'colormap',
-    parse: keyword<IgColormap>(['inferno', 'viridis', 'magma', 'gray', 'diverging']),
-    hint: 'use inferno, viridis, magma, gray or diverging',
-  },
-  {
-    attribute: 'polarity',
-    property: 'polarity',
-    parse: keyword<IgPolarity>(['absolute', 'positive', 'negative']),
-    hint: 'use absolute, positive or negative',
-  },
+  keywordSpec('colormap', 'colormap', ['inferno', 'viridis', 'magma', 'gray', 'diverging']),
+  keywordSpec('polarity', 'polarity', ['absolute', 'positive', 'negative']),
   {
     attribute: 'clip-percentile',
     property: 'clipPercentile',
