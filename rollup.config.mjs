@@ -68,7 +68,8 @@ export default {
     nodeResolve({ browser: true }),
     commonjs(),
     typescript({
-      tsconfig: './tsconfig.json',
+      // Every source, the worker's too (tsconfig.json leaves src/worker to tsconfig.worker.json).
+      tsconfig: './tsconfig.bundle.json',
       declaration: false,
       declarationMap: false,
       outDir: 'dist',

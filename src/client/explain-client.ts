@@ -79,7 +79,7 @@ class Runtime {
     );
     const module = (await import(/* @vite-ignore */ WORKER_URL.href)) as WorkerModule;
     const channel = new MessageChannel();
-    const disconnect = module.connect(channel.port2);
+    const disconnect = module.connect(channel.port2, WORKER_URL.href);
     const runtime = new Runtime(
       {
         postMessage: (message, transfer = []) => channel.port1.postMessage(message, transfer),
@@ -207,7 +207,7 @@ class Runtime {
 }
 
 interface WorkerModule {
-  connect(port: MessagePort): () => void;
+  connect(port: MessagePort, entryUrl: string): () => void;
 }
 
 /**
@@ -218,7 +218,8 @@ interface WorkerModule {
 function createWorker(flags: WorkerTestFlags): { worker: Worker; revoke: () => void } | null {
   const options: WorkerOptions = {
     type: 'module',
-    name: ['ig-explainer', flags.noWebgl ? 'no-webgl' : ''].join(' ').trim(),
+    // The worker reads its entry URL (to find the WASM binaries) and test flags from its name.
+    name: ['ig-explainer', WORKER_URL.href, flags.noWebgl ? 'no-webgl' : ''].join(' ').trim(),
   };
   if (WORKER_URL.origin === location.origin) {
     try {

@@ -5,18 +5,21 @@ import { IgError } from '../shared/types.js';
 
 export interface BackendOptions {
   thread: IgThread;
+  /** The URL of the worker entry (dist/ig-explainer-worker.js or src/worker/worker.ts). */
+  entryUrl: string;
   /** Test hook: behave as if this context had no WebGL. */
   noWebgl?: boolean;
 }
 
 /**
- * Where the WASM binaries are: next to the bundled worker chunk (rollup copies them to
- * dist/wasm/), or in node_modules when the sources run unbundled in the dev server.
+ * Where the WASM binaries are: next to the bundled worker entry (rollup copies them to
+ * dist/wasm/; this module's own chunk may sit elsewhere, under dist/chunks/), or in
+ * node_modules when the sources run unbundled in the dev server.
  */
-export function wasmBinariesUrl(moduleUrl: string = import.meta.url): string {
-  return /\.ts(\?|$)/.test(moduleUrl)
-    ? new URL('/node_modules/@tensorflow/tfjs-backend-wasm/dist/', moduleUrl).href
-    : new URL('./wasm/', moduleUrl).href;
+export function wasmBinariesUrl(entryUrl: string): string {
+  return /\.ts(\?|$)/.test(entryUrl)
+    ? new URL('/node_modules/@tensorflow/tfjs-backend-wasm/dist/', entryUrl).href
+    : new URL('./wasm/', entryUrl).href;
 }
 
 const ORDER: Record<IgBackendChoice, IgBackend[]> = {
@@ -74,7 +77,7 @@ async function start(backend: IgBackend, options: BackendOptions): Promise<strin
     }
     if (backend === 'wasm') {
       wasmRegistered ??= import('@tensorflow/tfjs-backend-wasm').then((wasm) => {
-        wasm.setWasmPaths(wasmBinariesUrl());
+        wasm.setWasmPaths(wasmBinariesUrl(options.entryUrl));
       });
       await wasmRegistered;
     }

@@ -15,6 +15,8 @@ export interface Endpoint {
 
 export interface ServeOptions {
   thread: IgThread;
+  /** The URL of the worker entry module: the WASM binaries are found next to it. */
+  entryUrl: string;
   /** Test hook: behave as if WebGL were missing. */
   noWebgl?: boolean;
 }
