@@ -17,12 +17,12 @@ export default {
   files: process.env.TEST_FILES ? process.env.TEST_FILES.split(',') : ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
   plugins: [
-    // TF.js imports two CommonJS packages (long, seedrandom), the labels one more; the browser
-    // needs them as ES modules. The ImageNet class names: @tensorflow-models/mobilenet
-    // (src/engine/labels.ts).
+    // TF.js imports CommonJS files (long, seedrandom, the WASM backend's Emscripten glue), the
+    // labels one more; the browser needs them as ES modules. The ImageNet class names:
+    // @tensorflow-models/mobilenet (src/engine/labels.ts).
     commonjsToEsm({
       include:
-        /\/node_modules\/(long\/|seedrandom\/|@tensorflow-models\/mobilenet\/dist\/imagenet_classes\.js)/,
+        /\/node_modules\/(long\/|seedrandom\/|@tensorflow\/tfjs-backend-wasm\/wasm-out\/[\w.-]+\.js$|@tensorflow-models\/mobilenet\/dist\/imagenet_classes\.js)/,
     }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     // Second origins: a plain HTTP/1.1 static server with CORS, one without, a CORS proxy.
