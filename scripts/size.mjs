@@ -18,16 +18,19 @@ function staticImports(file, seen = new Set()) {
   if (seen.has(file)) return seen;
   seen.add(file);
   const code = readFileSync(file, 'utf8');
-  // Minified static imports: import{a as b}from"./chunks/x.js" or import"./x.js" (not import(...)).
+  // Minified static imports and re-exports: import{a as b}from"./chunks/x.js", import"./x.js",
+  // export{a}from"./chunks/x.js", export*from"./x.js" (not import(...)).
   for (const [, spec] of code.matchAll(
-    /import\s*(?:[\w*{}\s,$]*?from\s*)?["'](\.{1,2}\/[^"']+)["']/g,
+    /(?:\bimport\s*(?:[\w*{}\s,$]*?from\s*)?|\bexport\s*[\w*{}\s,$]*?from\s*)["'](\.{1,2}\/[^"']+)["']/g,
   )) {
     staticImports(join(dirname(file), spec), seen);
   }
   return seen;
 }
 
-const files = [...staticImports('dist/ig-explainer.js')];
+// `node scripts/size.mjs [dir]`: the build in dir (default dist/).
+const dist = process.argv[2] ?? 'dist';
+const files = [...staticImports(join(dist, 'ig-explainer.js'))];
 let raw = 0;
 let gzipped = 0;
 const offenders = [];
@@ -41,7 +44,7 @@ for (const file of files) {
 }
 
 console.log(
-  `first load: ${files.map((f) => relative('dist', f)).join(' + ')} = ${(raw / 1024).toFixed(1)} KB, ` +
+  `first load: ${files.map((f) => relative(dist, f)).join(' + ')} = ${(raw / 1024).toFixed(1)} KB, ` +
     `${(gzipped / 1024).toFixed(1)} KB gzipped (budget ${BUDGET_BYTES / 1024} KB)`,
 );
 if (offenders.length) {

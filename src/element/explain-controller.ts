@@ -1,8 +1,9 @@
 // Owns the element's explanation runs: one AbortController per run, the previous run aborted when
 // a new one starts, and every callback of a superseded run dropped, so no stale value is ever
-// shown or emitted.
+// shown or emitted. The client (and, through it, the worker and TF.js) is imported with the first
+// run, so that a page's first load holds only the element.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { explain, type ExplainInput } from '../client/explain-client.js';
+import type { explain, ExplainCallbacks, ExplainInput } from '../client/explain-client.js';
 import { abortError, IgError, isIgError } from '../shared/types.js';
 import type { IgEventMap } from '../shared/events.js';
 import type {
@@ -12,6 +13,16 @@ import type {
   IgResult,
   IgStatus,
 } from '../shared/types.js';
+
+/** The client chunk, fetched once, with the first run. */
+function loadClient(): Promise<typeof import('../client/explain-client.js')> {
+  return import('../client/explain-client.js').catch((cause: unknown) => {
+    throw new IgError(
+      'worker-failed',
+      `ig-explainer could not load its client code (${String(cause)}). Serve the whole dist/ folder of ig-explainer, with ig-explainer.js, from one place and reload the page.`,
+    );
+  });
+}
 
 type Detail<K extends keyof IgEventMap> = IgEventMap[K]['detail'];
 export type Emit = <K extends keyof IgEventMap>(type: K, detail: Detail<K>) => void;
@@ -32,8 +43,8 @@ export class ExplainController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly emit: Emit,
-    /** The client's explain(); replaceable in tests. */
-    private readonly explainFn: typeof explain = explain,
+    /** The client's explain(); replaceable in tests. By default imported with the first run. */
+    private readonly explainFn: typeof explain | null = null,
   ) {
     host.addController(this);
   }
@@ -67,32 +78,34 @@ export class ExplainController implements ReactiveController {
       abort.signal.addEventListener('abort', () => reject(abortError()), { once: true }),
     );
     try {
-      const running = this.explainFn(
-        input,
-        {
-          onModelProgress: (detail) => {
-            if (!current()) return;
-            this.#set({ modelFraction: detail.fraction });
-            this.emit('ig-model-progress', detail);
-          },
-          onModelLoad: (detail) => {
-            if (!current()) return;
-            this.#set({ status: 'predicting', modelFraction: 1, modelLoad: detail });
-            this.emit('ig-model-load', detail);
-          },
-          onPrediction: (detail) => {
-            if (!current()) return;
-            this.#set({ status: 'attributing', predictions: detail.predictions });
-            this.emit('ig-prediction', detail);
-          },
-          onProgress: (detail) => {
-            if (!current()) return;
-            this.#set({ status: 'attributing', progress: detail });
-            this.emit('ig-progress', detail);
-          },
+      const callbacks: ExplainCallbacks = {
+        onModelProgress: (detail) => {
+          if (!current()) return;
+          this.#set({ modelFraction: detail.fraction });
+          this.emit('ig-model-progress', detail);
         },
-        abort.signal,
-      );
+        onModelLoad: (detail) => {
+          if (!current()) return;
+          this.#set({ status: 'predicting', modelFraction: 1, modelLoad: detail });
+          this.emit('ig-model-load', detail);
+        },
+        onPrediction: (detail) => {
+          if (!current()) return;
+          this.#set({ status: 'attributing', predictions: detail.predictions });
+          this.emit('ig-prediction', detail);
+        },
+        onProgress: (detail) => {
+          if (!current()) return;
+          this.#set({ status: 'attributing', progress: detail });
+          this.emit('ig-progress', detail);
+        },
+      };
+      const running = this.explainFn
+        ? this.explainFn(input, callbacks, abort.signal)
+        : loadClient().then((client) => {
+            if (abort.signal.aborted) throw abortError();
+            return client.explain(input, callbacks, abort.signal);
+          });
       const result = await Promise.race([running, aborted]);
       if (!current()) throw abortError();
       this.#abort = null;

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, adoptStyles, html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { ExplainInput } from '../client/explain-client.js';
@@ -9,7 +9,6 @@ import {
   DEFAULT_OVERLAY_ALPHA,
   DEFAULT_STEPS,
   DEFAULT_TOP_K,
-  MAX_STEPS,
   MAX_TOP_K,
 } from '../shared/defaults.js';
 import type { IgEventMap } from '../shared/events.js';
@@ -41,11 +40,15 @@ import { ExplainController, type Emit } from './explain-controller.js';
 import { styles } from './ig-explainer.styles.js';
 import type * as ResultView from './result-view.js';
 
-// The result view is a separate chunk, loaded when the first explanation starts.
+// The result view (mask, predictions, charts, controls and their styles) is a separate chunk,
+// loaded when the first explanation starts or controls are shown.
 let resultView: typeof ResultView | null = null;
 let loadingResultView: Promise<unknown> | null = null;
 function loadResultView(): Promise<unknown> {
-  return (loadingResultView ??= import('./result-view.js').then((view) => (resultView = view)));
+  return (loadingResultView ??= import('./result-view.js').then(
+    (view) => (resultView = view),
+    () => (loadingResultView = null),
+  ));
 }
 
 /** How far outside the viewport `loading="lazy"` starts. */
@@ -206,6 +209,7 @@ export class IgExplainer extends LitElement {
   /** The mask image each canvas shows, so that a redraw happens only when it changes. */
   #drawn = new WeakMap<HTMLCanvasElement, ImageData>();
   #mask: { key: string; result: IgResult; image: ImageData } | null = null;
+  #resultStyles = false;
 
   /** The top-k predictions of the latest run, highest first, or null. */
   get predictions(): IgPrediction[] | null {
@@ -300,9 +304,24 @@ export class IgExplainer extends LitElement {
       }
     }
     this.status = this.#invalidError ? 'error' : this.#controller.status;
+    if (this.controls) this.#loadResultView();
+  }
+
+  /** Also waits for the result view when it is loading, so that the update shows it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let complete = await super.getUpdateComplete();
+    while (!resultView && loadingResultView) {
+      await loadingResultView;
+      complete = await super.getUpdateComplete();
+    }
+    return complete;
   }
 
   protected override updated(): void {
+    if (resultView && !this.#resultStyles) {
+      this.#resultStyles = true;
+      adoptStyles(this.renderRoot as ShadowRoot, [styles, resultView.resultStyles]);
+    }
     this.#reportInvalid();
     this.#drawMasks();
   }
@@ -373,7 +392,7 @@ export class IgExplainer extends LitElement {
             : nothing
         }
         ${result && view ? [view.completeness(result), view.charts(result)] : nothing}
-        ${this.controls && config ? this.#controls(config, predictions) : nothing}
+        ${this.controls && config && view ? view.controls(this, config, predictions) : nothing}
         <div class="visually-hidden" role="status" aria-live="polite">
           ${
             status === 'done'
@@ -410,59 +429,8 @@ export class IgExplainer extends LitElement {
     </div>`;
   }
 
-  #controls(config: ExplainerConfig, predictions: IgPrediction[] | null): TemplateResult {
-    const baselines = ['black', 'white', 'random', 'blur'];
-    if (!baselines.includes(config.baseline)) baselines.push(config.baseline);
-    const targets: Array<[string, string]> = [['auto', 'Top prediction']];
-    for (const p of predictions ?? []) targets.push([String(p.index), p.label]);
-    const current = String(config.target);
-    if (!targets.some(([value]) => value === current)) targets.push([current, current]);
-    return html`<form part="controls" @submit=${(event: Event) => event.preventDefault()}>
-      <label>
-        Baseline
-        <select @change=${this.#onBaselineChange}>
-          ${baselines.map(
-            (b) => html`<option value=${b} ?selected=${b === config.baseline}>${b}</option>`,
-          )}
-        </select>
-      </label>
-      <label>
-        Steps
-        <input
-          type="number"
-          min="1"
-          max=${MAX_STEPS}
-          .value=${String(config.steps)}
-          @change=${this.#onStepsChange}
-        />
-      </label>
-      <label>
-        Target
-        <select @change=${this.#onTargetChange}>
-          ${targets.map(
-            ([value, text]) =>
-              html`<option value=${value} ?selected=${value === current}>${text}</option>`,
-          )}
-        </select>
-      </label>
-    </form>`;
-  }
-
   #onExplainClick = () => {
     this.explain().catch(() => {});
-  };
-
-  #onBaselineChange = (event: Event) => {
-    this.baseline = (event.target as HTMLSelectElement).value;
-  };
-
-  #onStepsChange = (event: Event) => {
-    this.steps = (event.target as HTMLInputElement).valueAsNumber;
-  };
-
-  #onTargetChange = (event: Event) => {
-    const value = (event.target as HTMLSelectElement).value;
-    this.target = value === 'auto' ? 'auto' : /^\d+$/.test(value) ? Number(value) : value;
   };
 
   #onSlotChange = (event: Event) => {
@@ -505,12 +473,12 @@ export class IgExplainer extends LitElement {
     this.#lastKey = null;
   }
 
+  #loadResultView(): void {
+    if (!resultView) loadResultView().then(() => this.requestUpdate());
+  }
+
   #start(config: ExplainerConfig, image: string | HTMLImageElement): Promise<IgResult> {
-    if (!resultView)
-      loadResultView().then(
-        () => this.requestUpdate(),
-        () => {},
-      );
+    this.#loadResultView();
     this.#lastKey = this.#key(config, image);
     const input: ExplainInput = {
       modelUrls: config.modelUrls,

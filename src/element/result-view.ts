@@ -1,13 +1,16 @@
 // The parts of the view that exist only once an explanation runs: mask and overlay, predictions,
-// completeness and charts. Loaded with the first run (a separate chunk), so that the first load
-// of a page stays small.
+// completeness and charts; and the controls. Loaded with the first run or with `controls` (a
+// separate chunk), so that the first load of a page stays small.
 import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
+import { MAX_STEPS } from '../shared/defaults.js';
 import type { IgColormap, IgPolarity, IgPrediction, IgResult } from '../shared/types.js';
+import type { AttributeValues, ExplainerConfig } from './attributes.js';
 import { formatNumber, lineChart } from './charts.js';
 import { colormapGradient } from './colormaps.js';
 
 export { renderMask } from './mask.js';
+export { resultStyles } from './result-view.styles.js';
 
 type Styles = ReturnType<typeof styleMap>;
 
@@ -124,4 +127,52 @@ export function charts(result: IgResult): TemplateResult {
       yLabel: 'mean |gradient|',
     })}
   </div>`;
+}
+
+/** The baseline, steps and target controls of `controls`; a change sets the host's property. */
+export function controls(
+  host: Pick<AttributeValues, 'baseline' | 'steps' | 'target'>,
+  config: ExplainerConfig,
+  predictions: IgPrediction[] | null,
+): TemplateResult {
+  const baselines = ['black', 'white', 'random', 'blur'];
+  if (!baselines.includes(config.baseline)) baselines.push(config.baseline);
+  const targets: Array<[string, string]> = [['auto', 'Top prediction']];
+  for (const p of predictions ?? []) targets.push([String(p.index), p.label]);
+  const current = String(config.target);
+  if (!targets.some(([value]) => value === current)) targets.push([current, current]);
+  const value = (event: Event) => (event.target as HTMLInputElement | HTMLSelectElement).value;
+  return html`<form part="controls" @submit=${(event: Event) => event.preventDefault()}>
+    <label>
+      Baseline
+      <select @change=${(event: Event) => (host.baseline = value(event))}>
+        ${baselines.map(
+          (b) => html`<option value=${b} ?selected=${b === config.baseline}>${b}</option>`,
+        )}
+      </select>
+    </label>
+    <label>
+      Steps
+      <input
+        type="number"
+        min="1"
+        max=${MAX_STEPS}
+        .value=${String(config.steps)}
+        @change=${(event: Event) => (host.steps = (event.target as HTMLInputElement).valueAsNumber)}
+      />
+    </label>
+    <label>
+      Target
+      <select
+        @change=${(event: Event) => {
+          const v = value(event);
+          host.target = v === 'auto' ? 'auto' : /^\d+$/.test(v) ? Number(v) : v;
+        }}
+      >
+        ${targets.map(
+          ([v, text]) => html`<option value=${v} ?selected=${v === current}>${text}</option>`,
+        )}
+      </select>
+    </label>
+  </form>`;
 }
