@@ -323,6 +323,56 @@ for (const backend of ['cpu', 'webgl']) {
       }
     });
 
+    it('lets an abort posted from another task land between batches', async () => {
+      const model = convModel(16, 5, 3);
+      const image = testImage(16, 16, 5);
+      const baseline = makeBaseline('black', image, 0);
+      const before = tf.memory().numTensors;
+      try {
+        const controller = new AbortController();
+        let stepsDone = 0;
+        const running = integratedGradients(
+          model.classifier,
+          image,
+          baseline,
+          options({
+            steps: 400,
+            batchSize: 1,
+            signal: controller.signal,
+            onProgress: (p) => (stepsDone = p.stepsDone),
+          }),
+        );
+        setTimeout(() => controller.abort(), 0);
+        const error = await rejection(running);
+        expect(isIgError(error) && error.code).to.equal('aborted');
+        // Measured: after the first point on both backends.
+        expect(stepsDone).to.be.below(10);
+        expect(tf.memory().numTensors).to.equal(before);
+      } finally {
+        image.dispose();
+        baseline.dispose();
+        model.dispose();
+      }
+    });
+
+    it('reports a model with an op that has no gradient as model-incompatible', async () => {
+      const image = testImage(4, 4, 1);
+      const baseline = makeBaseline('black', image, 0);
+      try {
+        // TopK has no gradient in TF.js.
+        const noGradient = (batch: tf.Tensor4D) =>
+          tf.topk(tf.reshape(batch, [batch.shape[0], -1]), 3).values as tf.Tensor2D;
+        const failed = await rejection(
+          integratedGradients(noGradient, image, baseline, options({ steps: 2 })),
+        );
+        expect(isIgError(failed) && failed.code).to.equal('model-incompatible');
+        expect((failed as Error).message).to.contain('TopK');
+      } finally {
+        image.dispose();
+        baseline.dispose();
+      }
+    });
+
     it('rejects a model that returns no [N, classes] logits as model-incompatible', async () => {
       const image = testImage(4, 4, 1);
       const baseline = makeBaseline('black', image, 0);
