@@ -79,12 +79,12 @@ const STATUS_TEXT: Record<IgStatus, string> = {
  *
  * @summary Integrated Gradients explanation of an image classifier, in the browser.
  *
- * @fires ig-model-progress - `{ fraction }` (0..1) while the model downloads.
- * @fires ig-model-load - `{ modelUrl, backend, thread, inputShape, numClasses, fromCache, ms }` once the model is ready.
- * @fires ig-prediction - `{ predictions: Array<{ index, label, probability }> }`: the top-k, highest first.
- * @fires ig-progress - `{ stepsDone, stepsTotal, fraction }` while the attributions are computed.
- * @fires ig-complete - The `IgResult` of the explanation.
- * @fires ig-error - `{ code, message, attribute? }` with a code of shared/API.md (never `aborted`).
+ * @fires {CustomEvent<IgModelProgressDetail>} ig-model-progress - `{ fraction }` (0..1) while the model downloads.
+ * @fires {CustomEvent<IgModelLoadDetail>} ig-model-load - `{ modelUrl, backend, thread, inputShape, numClasses, fromCache, ms }` once the model is ready.
+ * @fires {CustomEvent<IgPredictionDetail>} ig-prediction - `{ predictions: Array<{ index, label, probability }> }`: the top-k, highest first.
+ * @fires {CustomEvent<IgProgressDetail>} ig-progress - `{ stepsDone, stepsTotal, fraction }` while the attributions are computed.
+ * @fires {CustomEvent<IgResult>} ig-complete - The explanation (`IgResult`: target, attributions, shape, sum, scores, delta, path, timings…).
+ * @fires {CustomEvent<IgErrorDetail>} ig-error - `{ code, message, attribute? }`; `message` says how to fix it. Never `aborted`: a cancelled run only rejects its `explain()` promise.
  *
  * @slot - An `<img>` to explain when `src` is absent (shown as fallback until the element loads).
  *
