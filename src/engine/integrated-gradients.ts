@@ -69,7 +69,9 @@ export async function integratedGradients(
         const weights = tf.tensor1d(rule.weights.slice(start, end)).reshape([-1, 1, 1, 1]);
         // The tutorial's interpolate_images: baseline + alpha * (image - baseline).
         const points = tf.add(baseline.expandDims(0), tf.mul(alphas, difference.expandDims(0)));
-        const { value, grad } = tf.valueAndGrad(explained)(points as tf.Tensor4D);
+        const { value, grad } = withTapeRelease(() =>
+          tf.valueAndGrad(explained)(points as tf.Tensor4D),
+        );
         explained.check();
         const weightedSum = tf.sum(tf.mul(grad, weights), 0);
         const norms = tf.mean(tf.abs(grad), [1, 2, 3]);
@@ -248,6 +250,23 @@ function checkOptions(
       `The target class ${target} does not exist: use a class index of 0 or more, a label, or "auto".`,
       'target',
     );
+  }
+}
+
+/**
+ * Runs a gradient computation; if it throws (a classifier error, an op without a gradient),
+ * frees the tensors TF.js kept on its tape for backprop, as it does itself only on success.
+ */
+function withTapeRelease<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    const state = tf.engine().state;
+    if (state.gradientDepth === 0 && state.activeTape) {
+      for (const node of state.activeTape) node.saved?.forEach((tensor) => tensor.dispose());
+      state.activeTape = null as unknown as typeof state.activeTape;
+    }
+    throw error;
   }
 }
 

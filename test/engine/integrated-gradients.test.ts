@@ -355,9 +355,10 @@ for (const backend of ['cpu', 'webgl']) {
       }
     });
 
-    it('reports a model with an op that has no gradient as model-incompatible', async () => {
+    it('reports a model with an op that has no gradient as model-incompatible, leaking nothing', async () => {
       const image = testImage(4, 4, 1);
       const baseline = makeBaseline('black', image, 0);
+      const before = tf.memory().numTensors;
       try {
         // TopK has no gradient in TF.js.
         const noGradient = (batch: tf.Tensor4D) =>
@@ -367,6 +368,17 @@ for (const backend of ['cpu', 'webgl']) {
         );
         expect(isIgError(failed) && failed.code).to.equal('model-incompatible');
         expect((failed as Error).message).to.contain('TopK');
+        expect(tf.memory().numTensors).to.equal(before);
+        // A classifier that fails after some ops: the error comes through, nothing leaks.
+        const broken = (batch: tf.Tensor4D): tf.Tensor2D => {
+          tf.relu(tf.mul(batch, 2));
+          throw new Error('weights missing');
+        };
+        const brokenError = await rejection(
+          integratedGradients(broken, image, baseline, options({})),
+        );
+        expect((brokenError as Error).message).to.equal('weights missing');
+        expect(tf.memory().numTensors).to.equal(before);
       } finally {
         image.dispose();
         baseline.dispose();
