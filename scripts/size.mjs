@@ -18,10 +18,10 @@ function staticImports(file, seen = new Set()) {
   if (seen.has(file)) return seen;
   seen.add(file);
   const code = readFileSync(file, 'utf8');
-  // Minified static imports and re-exports: import{a as b}from"./chunks/x.js", import"./x.js",
-  // export{a}from"./chunks/x.js", export*from"./x.js" (not import(...)).
+  // Static imports and re-exports, minified: import{a as b}from"./x.js", import"./x.js",
+  // export{c}from"./x.js" (dynamic import("./x.js") is not matched: that loads later).
   for (const [, spec] of code.matchAll(
-    /(?:\bimport\s*(?:[\w*{}\s,$]*?from\s*)?|\bexport\s*[\w*{}\s,$]*?from\s*)["'](\.{1,2}\/[^"']+)["']/g,
+    /\b(?:import|export)\s*(?:[\w*{}\s,$]*?from\s*)?["'](\.{1,2}\/[^"']+)["']/g,
   )) {
     staticImports(join(dirname(file), spec), seen);
   }
