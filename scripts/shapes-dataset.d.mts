@@ -16,6 +16,8 @@ export interface ShapeSample {
   className: string;
   /** mask pixels / all pixels. */
   areaShare: number;
+  /** 0 = plain background, 1 = busiest. */
+  clutter: number;
 }
 export declare function makeSample(seed: number, index: number): ShapeSample;
 export declare function makeDataset(

@@ -110,8 +110,11 @@ function smoothNoise(rng, cells) {
   return out;
 }
 
-/** Paints the cluttered background into `rgb` (Float32, [0,1]). */
-function paintBackground(rng, rgb) {
+/**
+ * Paints the background into `rgb` (Float32, [0,1]); `clutter` in [0,1] scales the texture
+ * contrast and the number of distractors, so the data runs from plain to busy scenes.
+ */
+function paintBackground(rng, rgb, clutter) {
   const c0 = randomColor(rng);
   const c1 = randomColor(rng);
   const angle = uniform(rng, 0, 2 * Math.PI);
@@ -119,10 +122,10 @@ function paintBackground(rng, rgb) {
   // texture: value noise blended with a third colour, and stripes of a fourth
   const noise = smoothNoise(rng, 2 + Math.floor(rng() * 7));
   const noiseColor = randomColor(rng);
-  const noiseAmount = uniform(rng, 0, 0.6);
+  const noiseAmount = uniform(rng, 0, 0.6) * (0.3 + 0.7 * clutter);
   const stripes = rng() < 0.6;
   const stripeColor = randomColor(rng);
-  const stripeAmount = uniform(rng, 0.15, 0.5);
+  const stripeAmount = uniform(rng, 0.15, 0.5) * (0.3 + 0.7 * clutter);
   const stripeAngle = uniform(rng, 0, Math.PI);
   const stripeFreq = uniform(rng, 0.15, 0.8);
   const [sx, sy] = [Math.cos(stripeAngle) * stripeFreq, Math.sin(stripeAngle) * stripeFreq];
@@ -142,16 +145,16 @@ function paintBackground(rng, rgb) {
     }
   }
   // distractors: lines and soft blobs of random colours, behind the object
-  const count = 3 + Math.floor(rng() * 7);
+  const count = Math.round(1 + 8 * clutter * rng());
   for (let k = 0; k < count; k++) {
     const color = randomColor(rng);
     if (rng() < 0.5) {
       const [x0, y0, x1, y1] = [0, 0, 0, 0].map(() => uniform(rng, -8, SIZE + 8));
-      const half = uniform(rng, 0.5, 2.2);
+      const half = uniform(rng, 0.5, 1.8);
       paintCoverage(rgb, color, (x, y) => segmentCoverage(x, y, x0, y0, x1, y1, half));
     } else {
       const [cx, cy] = [uniform(rng, 0, SIZE), uniform(rng, 0, SIZE)];
-      const radius = uniform(rng, 2, 7);
+      const radius = uniform(rng, 2, 6);
       const alpha = uniform(rng, 0.4, 0.9);
       paintCoverage(rgb, color, (x, y) => {
         const d2 = ((x - cx) ** 2 + (y - cy) ** 2) / (radius * radius);
@@ -185,16 +188,17 @@ const SUPERSAMPLE = 4;
 /**
  * Sample `index` of the split with `seed`. The class is `index % CLASSES.length`, so every split
  * is balanced. Returns { image: Uint8Array [64*64*3] RGB, mask: Uint8Array [64*64] (0 or 1),
- * label, className, areaShare } where areaShare = mask pixels / all pixels.
+ * label, className, areaShare, clutter } where areaShare = mask pixels / all pixels.
  */
 export function makeSample(seed, index) {
   const rng = mulberry32(sampleSeed(seed, index));
   const label = index % CLASSES.length;
   const inside = INSIDE[CLASSES[label]];
   const rgb = new Float32Array(SIZE * SIZE * 3);
-  paintBackground(rng, rgb);
+  const clutter = rng();
+  paintBackground(rng, rgb, clutter);
 
-  const radius = uniform(rng, 9, 22);
+  const radius = uniform(rng, 10, 22);
   const cx = uniform(rng, radius, SIZE - radius);
   const cy = uniform(rng, radius, SIZE - radius);
   const angle = uniform(rng, 0, 2 * Math.PI);
@@ -232,7 +236,7 @@ export function makeSample(seed, index) {
   let color = randomColor(rng);
   for (let tries = 0; tries < 30; tries++) {
     const candidate = hsv(rng(), uniform(rng, 0.3, 1), uniform(rng, 0.3, 1));
-    if (Math.hypot(...candidate.map((v, c) => v - meanBg[c])) > 0.45) {
+    if (Math.hypot(...candidate.map((v, c) => v - meanBg[c])) > 0.5) {
       color = candidate;
       break;
     }
@@ -270,7 +274,14 @@ export function makeSample(seed, index) {
     const v = rgb[i] + noise * (rng() + rng() + rng() - 1.5) * 2;
     image[i] = Math.round(Math.min(1, Math.max(0, v)) * 255);
   }
-  return { image, mask, label, className: CLASSES[label], areaShare: area / (SIZE * SIZE) };
+  return {
+    image,
+    mask,
+    label,
+    className: CLASSES[label],
+    areaShare: area / (SIZE * SIZE),
+    clutter,
+  };
 }
 
 /**
