@@ -41,6 +41,39 @@ export function autoBatchSize(backend: IgBackend, height: number, width: number)
   return Math.max(1, Math.min(32, Math.floor(budget / (height * width))));
 }
 
+/**
+ * What one path point may take in a forward and backward pass, per byte of input: a conv net's
+ * activations and their gradients are tens of times its input (Inception V1: ~40 MB at 224x224).
+ */
+const BYTES_PER_INPUT_BYTE = 64;
+/** What one batch may take, on any backend: past this a tab stalls or the GPU process dies. */
+export const BATCH_MEMORY_BUDGET = 2 ** 30;
+
+/**
+ * Refuses an explicit batch size whose batch would exceed BATCH_MEMORY_BUDGET with IgError
+ * `out-of-memory` before anything is allocated: TF.js cannot fail cleanly on WebGL (a lost
+ * context, a hung tab). `autoBatchSize` stays far below the budget.
+ */
+export function checkBatchMemory(
+  batchSize: number,
+  points: number,
+  height: number,
+  width: number,
+): void {
+  const perPoint = height * width * 3 * 4 * BYTES_PER_INPUT_BYTE;
+  const batch = Math.min(batchSize, points);
+  if (batch * perPoint <= BATCH_MEMORY_BUDGET) return;
+  const fits = Math.max(1, Math.floor(BATCH_MEMORY_BUDGET / perPoint));
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  throw new IgError(
+    'out-of-memory',
+    `batch-size ${batchSize} puts ${batch} path points of ${width}x${height} through the model ` +
+      `at once, about ${mb(batch * perPoint)} MB, more than the ${mb(BATCH_MEMORY_BUDGET)} MB ` +
+      `an explanation may use: set batch-size to ${fits} or less, or to "auto".`,
+    'batch-size',
+  );
+}
+
 interface SharedLoad {
   promise: Promise<LoadedModel>;
   controller: AbortController;
@@ -108,6 +141,9 @@ export class Explainer {
           request.batchSize === 'auto'
             ? autoBatchSize(env.backend, model.height, model.width)
             : request.batchSize;
+        if (request.batchSize !== 'auto') {
+          checkBatchMemory(batchSize, request.steps + 1, model.height, model.width);
+        }
         const ig = await integratedGradients(classifier, image, baseline, {
           target,
           steps: request.steps,
