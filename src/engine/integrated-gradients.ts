@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MAX_STEPS } from '../shared/defaults.js';
 import type { IgMethod, IgOutput, IgPath, IgProgressDetail } from '../shared/types.js';
 import { IgError, abortError, isIgError } from '../shared/types.js';
-import { integrationRule } from './integration-rules.js';
+import { integrationRule, refinementPlan, type RefinementLevel } from './integration-rules.js';
 import type { Classifier } from './preprocess.js';
 
 export interface IntegratedGradientsOptions {
@@ -16,10 +16,22 @@ export interface IntegratedGradientsOptions {
   output: IgOutput;
   /** Path points per pass through the model; memory grows with it. */
   batchSize: number;
+  /**
+   * Relative completeness error |delta| / |scoreInput - scoreBaseline| at which the run stops
+   * at a coarser refinement level (of at least MIN_TOLERANCE_STEPS segments); null: all steps.
+   */
+  tolerance?: number | null;
+  /** Attach each completed coarse level's map to the next progress report (`partial`). */
+  partials?: boolean;
+  /** The explained output at the image when already known (the prediction's): saves a pass. */
+  scoreInput?: number;
   signal?: AbortSignal;
   /** Called after every batch; `stepsDone`/`stepsTotal` count path points evaluated. */
   onProgress?: (progress: IgProgressDetail) => void;
 }
+
+/** The coarsest level a tolerance may stop at: fewer segments agree with completeness by luck. */
+export const MIN_TOLERANCE_STEPS = 8;
 
 export interface IntegratedGradientsResult {
   /** Row-major [h][w][c], the image's shape. */
@@ -30,6 +42,7 @@ export interface IntegratedGradientsResult {
   scoreBaseline: number;
   /** |sum - (scoreInput - scoreBaseline)|. */
   delta: number;
+  /** Segments of the rule actually used: `steps`, or fewer when `tolerance` stopped early. */
   steps: number;
   method: IgMethod;
   path: IgPath;
@@ -38,6 +51,12 @@ export interface IntegratedGradientsResult {
 /**
  * Attributions (x - x') * sum_i w_i * grad f(x' + alpha_i (x - x')) for the rule's nodes alpha_i
  * and weights w_i, f the explained output of class `target`.
+ *
+ * The nodes are visited coarse to fine (refinementPlan): each level is a complete rule on a
+ * subset of the nodes, and finer levels reuse every gradient of the coarser ones, so the full run
+ * costs what it did in plain order and ends with the same sum. After a level, its map can be
+ * reported (`partials`) and, with `tolerance`, the run stops once the level's relative
+ * completeness error is within it.
  *
  * Path points go through the classifier `batchSize` at a time, and the weighted gradient sum is
  * a running tensor, so memory is bounded by the batch size, not by `steps`. Between batches the
@@ -52,75 +71,122 @@ export async function integratedGradients(
 ): Promise<IntegratedGradientsResult> {
   const { target, steps, method, output, batchSize, signal, onProgress } = options;
   checkOptions(image, baseline, options);
+  const tolerance = options.tolerance ?? null;
   const rule = integrationRule(method, steps);
-  const total = rule.alphas.length;
+  const plan = refinementPlan(method, steps);
+  const total = plan.order.length;
   const explained = explainedOutput(classifier, target, output);
-  const scores = new Array<number>(total);
-  const gradientNorms = new Array<number>(total);
+  // By node index; filled as nodes are evaluated.
+  const scores = new Array<number>(rule.alphas.length);
+  const gradientNorms = new Array<number>(rule.alphas.length);
 
   if (signal?.aborted) throw abortError();
   const difference = tf.sub(image, baseline) as tf.Tensor3D;
   let accumulated: tf.Tensor3D = tf.zeros(image.shape);
+  const shape = [...image.shape] as [number, number, number];
   try {
-    for (let start = 0; start < total; start += batchSize) {
+    // Ends the rule has no node at, before the path, so that every level can be checked.
+    const ends = await missingEnds(explained, image, baseline, method, options.scoreInput);
+    const scoreEnds = (): [number, number] => [
+      ends.baseline ?? scores[0],
+      ends.input ?? scores[scores.length - 1],
+    ];
+    let level = 0;
+    let final: { attributions: Float32Array; sum: number; level: RefinementLevel } | null = null;
+    for (let start = 0; start < total && !final; start += batchSize) {
       const end = Math.min(start + batchSize, total);
+      const nodes = plan.order.slice(start, end);
       const batch = tf.tidy(() => {
-        const alphas = tf.tensor1d(rule.alphas.slice(start, end)).reshape([-1, 1, 1, 1]);
-        const weights = tf.tensor1d(rule.weights.slice(start, end)).reshape([-1, 1, 1, 1]);
+        const alphas = tf.tensor1d(nodes.map((k) => rule.alphas[k])).reshape([-1, 1, 1, 1]);
         // The tutorial's interpolate_images: baseline + alpha * (image - baseline).
         const points = tf.add(baseline.expandDims(0), tf.mul(alphas, difference.expandDims(0)));
         const { value, grad } = withTapeRelease(() =>
           tf.valueAndGrad(explained)(points as tf.Tensor4D),
         );
         explained.check();
-        const weightedSum = tf.sum(tf.mul(grad, weights), 0);
-        const norms = tf.mean(tf.abs(grad), [1, 2, 3]);
-        return {
-          next: tf.add(accumulated, weightedSum) as tf.Tensor3D,
-          // One read per batch: scores and mean |gradient| together.
-          readout: tf.stack([value, norms]),
-        };
+        // One read per batch: scores and mean |gradient| together.
+        return { grad, readout: tf.stack([value, tf.mean(tf.abs(grad), [1, 2, 3])]) };
       });
-      accumulated.dispose();
-      accumulated = batch.next;
-      let values: Float32Array;
+      let partial: IgProgressDetail['partial'];
       try {
-        values = (await batch.readout.data()) as Float32Array;
+        let values: Float32Array;
+        try {
+          values = (await batch.readout.data()) as Float32Array;
+        } finally {
+          batch.readout.dispose();
+        }
+        nodes.forEach((k, i) => {
+          scores[k] = values[i];
+          gradientNorms[k] = values[nodes.length + i];
+        });
+        // Add the batch level by level: a level's estimate must hold exactly its own points.
+        for (let from = start; from < end && !final;) {
+          const current = plan.levels[level];
+          const to = Math.min(end, current.points);
+          const next = tf.tidy(() => {
+            const rows =
+              from === start && to === end
+                ? batch.grad
+                : tf.slice(batch.grad, [from - start, 0, 0, 0], [to - from, -1, -1, -1]);
+            const weights = tf
+              .tensor1d(plan.order.slice(from, to).map((k) => rule.weights[k]))
+              .reshape([-1, 1, 1, 1]);
+            return tf.add(accumulated, tf.sum(tf.mul(rows, weights), 0)) as tf.Tensor3D;
+          });
+          accumulated.dispose();
+          accumulated = next;
+          from = to;
+          if (to < current.points) break;
+          level += 1;
+          const last = level === plan.levels.length;
+          const check = tolerance !== null && current.steps >= MIN_TOLERANCE_STEPS;
+          // A coarse map is read when a tolerance may stop here or when it is shown (the
+          // batch's last completed level only).
+          const show = options.partials && (to === end || plan.levels[level].points > end);
+          if (!last && !check && !show) continue;
+          const attributions = await readAttributions(difference, accumulated, current.scale);
+          const sum = sumOf(attributions);
+          const [scoreBaseline, scoreInput] = scoreEnds();
+          const delta = Math.abs(sum - (scoreInput - scoreBaseline));
+          const within = check && delta <= tolerance * Math.abs(scoreInput - scoreBaseline);
+          if (last || within) {
+            final = { attributions, sum, level: current };
+          } else if (show) {
+            partial = { attributions, shape, steps: current.steps, delta };
+          }
+        }
       } finally {
-        batch.readout.dispose();
+        batch.grad.dispose();
       }
-      const count = end - start;
-      for (let i = 0; i < count; i++) {
-        scores[start + i] = values[i];
-        gradientNorms[start + i] = values[count + i];
-      }
-      onProgress?.({ stepsDone: end, stepsTotal: total, fraction: end / total });
+      const done = final ? final.level.points : end;
+      onProgress?.({
+        stepsDone: done,
+        stepsTotal: total,
+        fraction: done / total,
+        ...(partial ? { partial } : {}),
+      });
       await yieldToEventLoop();
       if (signal?.aborted) throw abortError();
     }
+    if (!final) throw new Error('integratedGradients: the refinement plan did not complete');
 
-    const attributionsTensor = tf.mul(difference, accumulated);
-    let attributions: Float32Array;
-    try {
-      attributions = (await attributionsTensor.data()) as Float32Array;
-    } finally {
-      attributionsTensor.dispose();
-    }
-    let sum = 0;
-    for (let i = 0; i < attributions.length; i++) sum += attributions[i];
-
-    const [scoreBaseline, scoreInput] = await endScores(explained, image, baseline, method, scores);
-    if (signal?.aborted) throw abortError();
+    const [scoreBaseline, scoreInput] = scoreEnds();
+    // The path the estimate used, in increasing alpha (node order).
+    const used = plan.order.slice(0, final.level.points).sort((a, b) => a - b);
     return {
-      attributions,
-      shape: [...image.shape] as [number, number, number],
-      sum,
+      attributions: final.attributions,
+      shape,
+      sum: final.sum,
       scoreInput,
       scoreBaseline,
-      delta: Math.abs(sum - (scoreInput - scoreBaseline)),
-      steps,
+      delta: Math.abs(final.sum - (scoreInput - scoreBaseline)),
+      steps: final.level.steps,
       method,
-      path: { alphas: rule.alphas.slice(), scores, gradientNorms },
+      path: {
+        alphas: used.map((k) => rule.alphas[k]),
+        scores: used.map((k) => scores[k]),
+        gradientNorms: used.map((k) => gradientNorms[k]),
+      },
     };
   } catch (error) {
     throw asIgError(error);
@@ -128,6 +194,28 @@ export async function integratedGradients(
     difference.dispose();
     accumulated.dispose();
   }
+}
+
+/** (x - x') * scale * accumulated, read back. */
+async function readAttributions(
+  difference: tf.Tensor3D,
+  accumulated: tf.Tensor3D,
+  scale: number,
+): Promise<Float32Array> {
+  const tensor = tf.tidy(() =>
+    scale === 1 ? tf.mul(difference, accumulated) : tf.mul(difference, tf.mul(accumulated, scale)),
+  );
+  try {
+    return (await tensor.data()) as Float32Array;
+  } finally {
+    tensor.dispose();
+  }
+}
+
+function sumOf(values: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum;
 }
 
 interface ExplainedOutput {
@@ -183,22 +271,22 @@ function logitsProblem(logits: tf.Tensor, count: number, target: number): IgErro
 }
 
 /**
- * The explained output at alpha = 0 and alpha = 1: the path's own evaluations where the rule
- * has that node (trapezoid both, riemann-left 0, riemann-right 1), else one forward pass of
- * the missing ends together.
+ * The explained output at alpha = 0 and alpha = 1 where the rule has no node there (trapezoid
+ * has both, riemann-left 0, riemann-right 1): one forward pass of the missing ends together, the
+ * image's skipped when its score is already known.
  */
-async function endScores(
+async function missingEnds(
   explained: ExplainedOutput,
   image: tf.Tensor3D,
   baseline: tf.Tensor3D,
   method: IgMethod,
-  scores: number[],
-): Promise<[number, number]> {
-  const hasStart = method === 'trapezoid' || method === 'riemann-left';
-  const hasEnd = method === 'trapezoid' || method === 'riemann-right';
+  knownInput: number | undefined,
+): Promise<{ baseline?: number; input?: number }> {
+  const needBaseline = method !== 'trapezoid' && method !== 'riemann-left';
+  const needInput = method !== 'trapezoid' && method !== 'riemann-right';
   const ends: tf.Tensor3D[] = [];
-  if (!hasStart) ends.push(baseline);
-  if (!hasEnd) ends.push(image);
+  if (needBaseline) ends.push(baseline);
+  if (needInput && knownInput === undefined) ends.push(image);
   let computed: number[] = [];
   if (ends.length > 0) {
     const outputs = tf.tidy(() => {
@@ -212,9 +300,10 @@ async function endScores(
       outputs.dispose();
     }
   }
-  const scoreBaseline = hasStart ? scores[0] : computed[0];
-  const scoreInput = hasEnd ? scores[scores.length - 1] : computed[computed.length - 1];
-  return [scoreBaseline, scoreInput];
+  return {
+    ...(needBaseline ? { baseline: computed[0] } : {}),
+    ...(needInput ? { input: knownInput ?? computed[computed.length - 1] } : {}),
+  };
 }
 
 function checkOptions(

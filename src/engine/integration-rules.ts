@@ -114,3 +114,74 @@ function legendre(n: number, x: number): [number, number] {
   const pPrev = n === 1 ? 1 : p0;
   return [p, (n * (x * p - pPrev)) / (x * x - 1)];
 }
+
+/** A refinement level: the first `points` entries of the plan's order form a complete rule. */
+export interface RefinementLevel {
+  /** Points of the plan's order this level uses (a prefix). */
+  points: number;
+  /** The level's rule is `scale` times the full rule's weights on its points. */
+  scale: number;
+  /** Segments of the level's rule: steps / scale. */
+  steps: number;
+}
+
+/** Nested point sets, coarse to fine, over the nodes of integrationRule(method, steps). */
+export interface RefinementPlan {
+  /** Indices into the rule's nodes, in evaluation order; every level is a prefix. */
+  order: number[];
+  /** Coarse to fine; the last one is the full rule (scale 1). */
+  levels: RefinementLevel[];
+}
+
+/**
+ * The order in which progressive IG visits the rule's nodes, so that every gradient of a coarse
+ * level is reused by the finer ones and the last level is exactly the full rule.
+ *
+ * A rule on the grid k / steps with stride d (a divisor of steps) is the same rule with
+ * steps / d segments, its weights d times the full rule's: trapezoid (ends and interior),
+ * riemann-left and riemann-right. Strides go from steps down to 1, divided each time by their
+ * smallest prime factor (50: 50, 25, 5, 1 = 1, 2, 10, 50 segments). Midpoints nest only when a
+ * stride is divided by an odd factor, so riemann-middle refines over the odd part of steps (a
+ * power of two gives one level). Gauss-Legendre nodes never nest: one level, all nodes.
+ */
+export function refinementPlan(method: IgMethod, steps: number): RefinementPlan {
+  const count = integrationRule(method, steps).alphas.length;
+  const onGrid = (k: number, d: number): boolean => {
+    switch (method) {
+      case 'trapezoid':
+      case 'riemann-left':
+        return k % d === 0;
+      case 'riemann-right':
+        return (k + 1) % d === 0;
+      case 'riemann-middle':
+        return k % d === (d - 1) / 2;
+      default:
+        return d === 1;
+    }
+  };
+  let stride = method === 'gausslegendre' ? 1 : steps;
+  if (method === 'riemann-middle') while (stride % 2 === 0) stride /= 2;
+  const strides = [stride];
+  while (stride > 1) {
+    stride /= smallestPrimeFactor(stride);
+    strides.push(stride);
+  }
+  const taken = new Uint8Array(count);
+  const order: number[] = [];
+  const levels: RefinementLevel[] = [];
+  for (const d of strides) {
+    for (let k = 0; k < count; k++) {
+      if (!taken[k] && onGrid(k, d)) {
+        taken[k] = 1;
+        order.push(k);
+      }
+    }
+    levels.push({ points: order.length, scale: d, steps: steps / d });
+  }
+  return { order, levels };
+}
+
+function smallestPrimeFactor(n: number): number {
+  for (let p = 2; p * p <= n; p++) if (n % p === 0) return p;
+  return n;
+}

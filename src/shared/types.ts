@@ -90,6 +90,19 @@ export interface IgProgressDetail {
   stepsDone: number;
   stepsTotal: number;
   fraction: number;
+  /** A coarse map, when a refinement level has just completed (not the last one). */
+  partial?: IgPartialAttributions;
+}
+
+/** A complete but coarser IG estimate, shown while the full one is computed. */
+export interface IgPartialAttributions {
+  /** Row-major [h][w][c], as IgResult.attributions. */
+  attributions: Float32Array;
+  shape: [number, number, number];
+  /** Segments of the coarse rule. */
+  steps: number;
+  /** Its completeness error |sum - (scoreInput - scoreBaseline)|. */
+  delta: number;
 }
 
 export interface IgErrorDetail {

@@ -4,6 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { integratedGradients } from '../../src/engine/integrated-gradients.js';
 import type { IntegratedGradientsOptions } from '../../src/engine/integrated-gradients.js';
 import { makeBaseline } from '../../src/engine/baselines.js';
+import type { Classifier } from '../../src/engine/preprocess.js';
 import type { IgMethod, IgProgressDetail } from '../../src/shared/types.js';
 import { isIgError } from '../../src/shared/types.js';
 import * as tutorial from './tutorial-port.js';
@@ -255,6 +256,135 @@ for (const backend of ['cpu', 'webgl']) {
           Math.abs(result.sum - (result.scoreInput - result.scoreBaseline)),
           1e-9,
         );
+      } finally {
+        image.dispose();
+        baseline.dispose();
+        model.dispose();
+      }
+    });
+
+    /** The classifier, counting the images it is called with. */
+    function counted(classifier: Classifier): { classifier: Classifier; images: () => number } {
+      let images = 0;
+      return {
+        classifier: (batch) => {
+          images += batch.shape[0];
+          return classifier(batch);
+        },
+        images: () => images,
+      };
+    }
+
+    it('stops at a coarser level once the completeness error is within tolerance', async () => {
+      const model = convModel(16, 5, 3, 'smooth');
+      const image = testImage(16, 16, 5);
+      const baseline = makeBaseline('black', image, 0);
+      try {
+        const full = await integratedGradients(
+          model.classifier,
+          image,
+          baseline,
+          options({ target: 3, steps: 64, batchSize: 1 }),
+        );
+        const tolerance = 0.01;
+        const calls = counted(model.classifier);
+        const result = await integratedGradients(
+          calls.classifier,
+          image,
+          baseline,
+          options({ target: 3, steps: 64, batchSize: 1, tolerance }),
+        );
+        // Smooth model: 4 segments miss 1% (1.8%), 16 reach it (0.1%); the 8-segment level is
+        // the first a tolerance may stop at.
+        expect(result.steps).to.be.oneOf([8, 16]);
+        const relative = result.delta / Math.abs(result.scoreInput - result.scoreBaseline);
+        expect(relative).to.be.at.most(tolerance);
+        expect(result.path.alphas).to.have.length(result.steps + 1);
+        // Only the points of the levels up to the one used: steps + 1 images, nothing twice.
+        expect(calls.images()).to.equal(result.steps + 1);
+        expect(result.scoreInput).to.be.closeTo(full.scoreInput, 1e-6);
+        expect(result.scoreBaseline).to.be.closeTo(full.scoreBaseline, 1e-6);
+        // An unreachable tolerance runs every step and gives the plain result.
+        const strict = await integratedGradients(
+          model.classifier,
+          image,
+          baseline,
+          options({ target: 3, steps: 64, batchSize: 5, tolerance: 1e-12 }),
+        );
+        expect(strict.steps).to.equal(64);
+        expect(relativeError(strict.attributions, full.attributions)).to.be.below(1e-5);
+      } finally {
+        image.dispose();
+        baseline.dispose();
+        model.dispose();
+      }
+    });
+
+    it('reports coarse maps that are the coarser rules, reusing their points in the full run', async () => {
+      const model = convModel(16, 5, 3);
+      const image = testImage(16, 16, 5);
+      const baseline = makeBaseline('black', image, 0);
+      try {
+        const partials: NonNullable<IgProgressDetail['partial']>[] = [];
+        const calls = counted(model.classifier);
+        const result = await integratedGradients(
+          calls.classifier,
+          image,
+          baseline,
+          options({
+            target: 1,
+            steps: 50,
+            batchSize: 2,
+            partials: true,
+            onProgress: (p) => p.partial && partials.push(p.partial),
+          }),
+        );
+        // Levels of 1, 2 and 10 segments, then the full 50: 51 images in all, as in plain order.
+        expect(partials.map((p) => p.steps)).to.deep.equal([1, 2, 10]);
+        expect(calls.images()).to.equal(51);
+        expect(result.steps).to.equal(50);
+        const ten = await integratedGradients(
+          model.classifier,
+          image,
+          baseline,
+          options({ target: 1, steps: 10 }),
+        );
+        expect(relativeError(partials[2].attributions, ten.attributions)).to.be.below(1e-5);
+        expect(partials[2].delta).to.be.closeTo(ten.delta, 1e-6);
+        expect(partials[2].shape).to.deep.equal([16, 16, 3]);
+      } finally {
+        image.dispose();
+        baseline.dispose();
+        model.dispose();
+      }
+    });
+
+    it('skips the forward pass at the image when its score is given', async () => {
+      const model = convModel(16, 5, 3);
+      const image = testImage(16, 16, 5);
+      const baseline = makeBaseline('black', image, 0);
+      try {
+        const plain = await integratedGradients(
+          model.classifier,
+          image,
+          baseline,
+          options({ target: 2, steps: 6, method: 'gausslegendre' }),
+        );
+        const calls = counted(model.classifier);
+        const given = await integratedGradients(
+          calls.classifier,
+          image,
+          baseline,
+          options({
+            target: 2,
+            steps: 6,
+            method: 'gausslegendre',
+            scoreInput: plain.scoreInput,
+          }),
+        );
+        // The 6 nodes and the baseline; the image's score came with the prediction.
+        expect(calls.images()).to.equal(7);
+        expect(given.delta).to.be.closeTo(plain.delta, 1e-6);
       } finally {
         image.dispose();
         baseline.dispose();

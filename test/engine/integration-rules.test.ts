@@ -1,6 +1,10 @@
 import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
-import { gaussLegendreNodes, integrationRule } from '../../src/engine/integration-rules.js';
+import {
+  gaussLegendreNodes,
+  integrationRule,
+  refinementPlan,
+} from '../../src/engine/integration-rules.js';
 import type { IgMethod } from '../../src/shared/types.js';
 import { isIgError } from '../../src/shared/types.js';
 
@@ -114,5 +118,48 @@ describe('integration rules', () => {
       }
       expect(isIgError(thrown) && thrown.code, String(steps)).to.equal('invalid-attribute');
     }
+  });
+});
+
+describe('refinementPlan', () => {
+  it('visits every node once, coarse to fine, each level a prefix that is the coarser rule', () => {
+    for (const method of METHODS) {
+      for (const steps of [1, 6, 16, 50, 97, 128]) {
+        const rule = integrationRule(method, steps);
+        const plan = refinementPlan(method, steps);
+        const where = `${method} ${steps}`;
+        expect(
+          [...plan.order].sort((a, b) => a - b),
+          where,
+        ).to.deep.equal(rule.alphas.map((_, k) => k));
+        const last = plan.levels.at(-1)!;
+        expect(last, where).to.deep.equal({ points: rule.alphas.length, scale: 1, steps });
+        for (const level of plan.levels) {
+          // The prefix, in alpha order, with the full rule's weights times scale, is the rule of
+          // level.steps segments: a coarse map is a real IG estimate, not a partial sum.
+          const prefix = plan.order.slice(0, level.points).sort((a, b) => a - b);
+          const coarse = integrationRule(method, level.steps);
+          expect(prefix.length, where).to.equal(coarse.alphas.length);
+          prefix.forEach((k, i) => {
+            expect(rule.alphas[k], where).to.be.closeTo(coarse.alphas[i], 1e-6);
+            expect(rule.weights[k] * level.scale, where).to.be.closeTo(coarse.weights[i], 1e-12);
+          });
+        }
+      }
+    }
+  });
+
+  it('halves strides where steps allows: 50 -> 1, 2, 10, 50 segments; 16 -> 1, 2, 4, 8, 16', () => {
+    expect(refinementPlan('trapezoid', 50).levels.map((l) => l.steps)).to.deep.equal([
+      1, 2, 10, 50,
+    ]);
+    expect(refinementPlan('trapezoid', 50).order.slice(0, 3)).to.deep.equal([0, 50, 25]);
+    expect(refinementPlan('riemann-right', 16).levels.map((l) => l.steps)).to.deep.equal([
+      1, 2, 4, 8, 16,
+    ]);
+    // Midpoints nest only under odd factors; Gauss-Legendre nodes never.
+    expect(refinementPlan('riemann-middle', 12).levels.map((l) => l.steps)).to.deep.equal([4, 12]);
+    expect(refinementPlan('riemann-middle', 16).levels.map((l) => l.steps)).to.deep.equal([16]);
+    expect(refinementPlan('gausslegendre', 50).levels.map((l) => l.steps)).to.deep.equal([50]);
   });
 });
