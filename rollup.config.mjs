@@ -54,6 +54,28 @@ function wasmBinaries() {
   };
 }
 
+/**
+ * long.js (TF.js's int64 helper) compiles a tiny WASM module when it loads and falls back to JS
+ * when that fails. Under a CSP without 'wasm-unsafe-eval' the attempt is a reported violation on
+ * every page, so the bundle takes the JS path at once.
+ */
+function longWithoutWasm() {
+  return {
+    name: 'ig-long-without-wasm',
+    transform(code, id) {
+      if (!/[\\/]node_modules[\\/]long[\\/]/.test(id)) return null;
+      if (!code.includes('wasm = new WebAssembly.Instance(')) return null;
+      return {
+        code: code.replace(
+          'wasm = new WebAssembly.Instance(',
+          'wasm = null && new WebAssembly.Instance(',
+        ),
+        map: null,
+      };
+    },
+  };
+}
+
 export default {
   input: { 'ig-explainer': 'src/index.ts' },
   output: {
@@ -65,6 +87,7 @@ export default {
   },
   plugins: [
     workerUrl(),
+    longWithoutWasm(),
     nodeResolve({ browser: true }),
     commonjs(),
     typescript({

@@ -5,6 +5,8 @@ import { commonjsToEsm } from './scripts/wtr-commonjs.mjs';
 import { findChrome, CHROME_ARGS } from './scripts/chrome-path.mjs';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
 import { testServers } from './scripts/test-servers.mjs';
+import { cspPage } from './scripts/wtr-csp-page.mjs';
+import { screenshots } from './scripts/wtr-screenshot.mjs';
 
 const executablePath = findChrome();
 if (!executablePath) {
@@ -27,6 +29,9 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     // Second origins: a plain HTTP/1.1 static server with CORS, one without, a CORS proxy.
     testServers(),
+    // A third origin serving a page under a strict CSP (test/bundle/), and screenshots of the demo.
+    cspPage(),
+    screenshots(),
   ],
   browsers: [
     chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } }),
