@@ -166,6 +166,7 @@ class Runtime {
           stepsDone: message.stepsDone,
           stepsTotal: message.stepsTotal,
           fraction: message.fraction,
+          ...(message.partial ? { partial: message.partial } : {}),
         });
         break;
       case 'result':

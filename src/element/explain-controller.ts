@@ -8,6 +8,7 @@ import { abortError, IgError, isIgError } from '../shared/types.js';
 import type { IgEventMap } from '../shared/events.js';
 import type {
   IgModelLoadDetail,
+  IgPartialAttributions,
   IgPrediction,
   IgProgressDetail,
   IgResult,
@@ -33,6 +34,8 @@ export class ExplainController implements ReactiveController {
   modelFraction = 0;
   modelLoad: IgModelLoadDetail | null = null;
   progress: IgProgressDetail | null = null;
+  /** The latest coarse map of the running explanation (progressive refinement), or null. */
+  partial: IgPartialAttributions | null = null;
   predictions: IgPrediction[] | null = null;
   result: IgResult | null = null;
   error: IgError | null = null;
@@ -69,6 +72,7 @@ export class ExplainController implements ReactiveController {
       modelFraction: 0,
       modelLoad: null,
       progress: null,
+      partial: null,
       predictions: null,
       result: null,
       error: null,
@@ -96,7 +100,11 @@ export class ExplainController implements ReactiveController {
         },
         onProgress: (detail) => {
           if (!current()) return;
-          this.#set({ status: 'attributing', progress: detail });
+          this.#set({
+            status: 'attributing',
+            progress: detail,
+            ...(detail.partial ? { partial: detail.partial } : {}),
+          });
           this.emit('ig-progress', detail);
         },
       };
@@ -158,4 +166,11 @@ export class ExplainController implements ReactiveController {
 }
 
 type StateKey =
-  'status' | 'modelFraction' | 'modelLoad' | 'progress' | 'predictions' | 'result' | 'error';
+  | 'status'
+  | 'modelFraction'
+  | 'modelLoad'
+  | 'progress'
+  | 'partial'
+  | 'predictions'
+  | 'result'
+  | 'error';

@@ -208,7 +208,7 @@ export class IgExplainer extends LitElement {
   #slotted: HTMLImageElement | null = null;
   /** The mask image each canvas shows, so that a redraw happens only when it changes. */
   #drawn = new WeakMap<HTMLCanvasElement, ImageData>();
-  #mask: { key: string; result: IgResult; image: ImageData } | null = null;
+  #mask: { key: string; result: Pick<IgResult, 'attributions'>; image: ImageData } | null = null;
   #resultStyles = false;
 
   /** The top-k predictions of the latest run, highest first, or null. */
@@ -340,6 +340,8 @@ export class IgExplainer extends LitElement {
     const targetLabel = result?.target.label ?? '';
     const predictions = problems.length ? null : this.predictions;
     const view = resultView;
+    // While a run refines, its latest coarse map is shown in the mask panels.
+    const mapped = result ?? (running ? this.#preview() : null);
     return html`
       <div class="view">
         <div class="panels">
@@ -362,8 +364,8 @@ export class IgExplainer extends LitElement {
             ${result ? html`<figcaption>Image</figcaption>` : nothing}
           </figure>
           ${
-            result && config && view
-              ? view.maskPanels(result, config, imageUrl, frame, objectFit)
+            mapped && config && view
+              ? view.maskPanels(mapped, config, imageUrl, frame, objectFit)
               : nothing
           }
         </div>
@@ -548,6 +550,16 @@ export class IgExplainer extends LitElement {
     return predictions.find((p) => p.label === target)?.index ?? null;
   }
 
+  /** The coarse map of the running explanation, as the mask panels label it. */
+  #preview(): Pick<IgResult, 'shape' | 'target'> | null {
+    const partial = this.#controller.partial;
+    if (!partial) return null;
+    const predictions = this.#controller.predictions ?? [];
+    const index = this.#targetIndex(predictions, this.#validation.config) ?? -1;
+    const label = predictions.find((p) => p.index === index)?.label ?? '';
+    return { shape: partial.shape, target: { index, label } };
+  }
+
   #aspectRatio(result: IgResult | null): string {
     const shape = result?.shape ?? this.#controller.modelLoad?.inputShape.slice(1, 3);
     const [h, w] = shape ?? [];
@@ -556,7 +568,8 @@ export class IgExplainer extends LitElement {
 
   #drawMasks(): void {
     const config = this.#validation.config;
-    const result = this.status === 'done' ? this.#controller.result : null;
+    const { status, running, partial } = this.#controller;
+    const result = status === 'done' ? this.#controller.result : running ? partial : null;
     if (!config || !result) return;
     const key = [config.polarity, config.clipPercentile, config.colormap].join('|');
     if (this.#mask?.key !== key || this.#mask.result !== result) {

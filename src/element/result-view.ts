@@ -20,7 +20,7 @@ export function formatPercent(fraction: number): string {
 }
 
 export function maskPanels(
-  result: IgResult,
+  result: Pick<IgResult, 'shape' | 'target'>,
   display: { polarity: IgPolarity; colormap: IgColormap; overlayAlpha: number },
   imageUrl: string | null,
   frame: Styles,

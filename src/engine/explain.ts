@@ -123,7 +123,7 @@ export class Explainer {
       });
       let baseline: tf.Tensor3D | null = null;
       try {
-        const probabilities = await predict(classifier, image, model.url);
+        const { logits, probabilities } = await predict(classifier, image, model.url);
         checkAborted(signal);
         hooks.onPrediction?.(topK(probabilities, labels, request.topK));
         const target = resolveTarget(request.target, probabilities, labels);
@@ -150,6 +150,10 @@ export class Explainer {
           method: request.method,
           output: request.output,
           batchSize,
+          tolerance: request.tolerance,
+          partials: true,
+          // The prediction's pass was the forward pass at the image: not run again.
+          scoreInput: (request.output === 'logit' ? logits : probabilities)[target],
           signal,
           onProgress: (detail) => {
             if (!signal.aborted) hooks.onProgress?.(detail);
@@ -254,22 +258,29 @@ export class Explainer {
   }
 }
 
-/** The model's class probabilities for one image; NaN or infinite outputs are refused. */
+/**
+ * The model's logits and class probabilities for one image, in one pass and one read; NaN or
+ * infinite outputs are refused.
+ */
 async function predict(
   classifier: (batch: tf.Tensor4D) => tf.Tensor2D,
   image: tf.Tensor3D,
   url: string,
-): Promise<Float32Array> {
-  const probabilities = tf.tidy(() =>
-    tf.softmax(classifier(image.expandDims(0) as tf.Tensor4D)).squeeze([0]),
-  );
+): Promise<{ logits: Float32Array; probabilities: Float32Array }> {
+  const both = tf.tidy(() => {
+    const logits = classifier(image.expandDims(0) as tf.Tensor4D);
+    return tf.concat([logits, tf.softmax(logits)]);
+  });
   let values: Float32Array;
   try {
-    values = (await probabilities.data()) as Float32Array;
+    values = (await both.data()) as Float32Array;
   } finally {
-    probabilities.dispose();
+    both.dispose();
   }
-  if (values.some((p) => !Number.isFinite(p))) {
+  const classes = values.length / 2;
+  const logits = values.subarray(0, classes);
+  const probabilities = values.subarray(classes);
+  if (probabilities.some((p) => !Number.isFinite(p))) {
     throw new IgError(
       'model-incompatible',
       `The model at ${url} returned NaN or infinite outputs for this image: check input-range ` +
@@ -277,7 +288,7 @@ async function predict(
       'model-url',
     );
   }
-  return values;
+  return { logits, probabilities };
 }
 
 function checkAborted(signal: AbortSignal): void {

@@ -67,7 +67,11 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
           onModelProgress: (fraction) => send({ type: 'model-progress', id, fraction }),
           onModelLoad: (detail) => send({ type: 'model-load', id, detail }),
           onPrediction: (predictions) => send({ type: 'prediction', id, predictions }),
-          onProgress: (detail) => send({ type: 'progress', id, ...detail }),
+          onProgress: (detail) =>
+            send(
+              { type: 'progress', id, ...detail },
+              detail.partial ? [detail.partial.attributions.buffer] : [],
+            ),
         },
         signal,
       );

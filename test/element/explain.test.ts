@@ -2,6 +2,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import type { IgExplainer, IgResult } from '../../src/index.js';
+import type { IgProgressDetail } from '../../src/shared/types.js';
 import { isIgError } from '../../src/index.js';
 import {
   TINY_LABELS,
@@ -132,6 +133,35 @@ describe('<ig-explainer> explanations', function () {
     } finally {
       recorder.stop();
     }
+  });
+
+  it('draws the first coarse map while refining, and stops within tolerance', async () => {
+    const el = await element('manual');
+    el.steps = 256;
+    el.batchSize = 1;
+    el.tolerance = 0.05;
+    const partials: Array<{ steps: number }> = [];
+    let drawnWhileRunning = false;
+    el.addEventListener('ig-progress', (event) => {
+      const { partial } = (event as CustomEvent<IgProgressDetail>).detail;
+      if (!partial) return;
+      partials.push(partial);
+      void el.updateComplete.then(() => {
+        const mask = part(el, 'mask') as HTMLCanvasElement | null;
+        if (el.status !== 'attributing' || !mask) return;
+        const data = mask.getContext('2d')!.getImageData(0, 0, mask.width, mask.height).data;
+        if (data.some((v, i) => i % 4 === 0 && v > 0)) drawnWhileRunning = true;
+      });
+    });
+    const result = await el.explain();
+    expect(partials.length).to.be.at.least(1);
+    expect(partials[0].steps).to.equal(1);
+    expect(drawnWhileRunning).to.equal(true);
+    // 256 = 2^8: levels of 1, 2, 4, ... segments; a tolerance stops at 8 or more.
+    expect(result.steps).to.be.below(256);
+    expect(result.steps).to.be.at.least(8);
+    expect(result.path.alphas).to.have.length(result.steps + 1);
+    expect(result.delta / Math.abs(result.scoreInput - result.scoreBaseline)).to.be.at.most(0.05);
   });
 
   it('explain() resolves with the result; a second explain() rejects the first with aborted', async () => {
