@@ -62,7 +62,8 @@ export function checkBatchMemory(
 ): void {
   const perPoint = height * width * 3 * 4 * BYTES_PER_INPUT_BYTE;
   const batch = Math.min(batchSize, points);
-  if (batch * perPoint <= BATCH_MEMORY_BUDGET) return;
+  // A batch of one is never refused: nothing smaller could be asked for.
+  if (batch <= 1 || batch * perPoint <= BATCH_MEMORY_BUDGET) return;
   const fits = Math.max(1, Math.floor(BATCH_MEMORY_BUDGET / perPoint));
   const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
   throw new IgError(
