@@ -148,6 +148,10 @@ class Runtime {
   }
 
   private receive(message: WorkerMessage): void {
+    if (message.type === 'error' && message.fatal) {
+      this.fail(new IgError(message.code, message.message, message.attribute));
+      return;
+    }
     const pending = this.pending.get(message.id);
     if (!pending) return;
     const { callbacks } = pending;
@@ -177,6 +181,10 @@ class Runtime {
         this.pending.delete(message.id);
         pending.resolve(message.memory);
         break;
+      case 'test-lose-context':
+        this.pending.delete(message.id);
+        pending.resolve(message.lost);
+        break;
       case 'error':
         this.pending.delete(message.id);
         pending.reject(new IgError(message.code, message.message, message.attribute));
@@ -186,14 +194,20 @@ class Runtime {
 
   /** The worker died: its requests fail with `worker-failed`; the next request starts another. */
   private crash(detail: string): void {
+    this.fail(
+      new IgError(
+        'worker-failed',
+        `The explanation worker stopped (${detail}): run the explanation again; if it keeps ` +
+          'failing, reload the page.',
+      ),
+    );
+  }
+
+  /** This runtime can serve nothing more: its requests fail with `error`. */
+  private fail(error: IgError): void {
     this.failed = true;
     if (runtime === this) runtime = null;
     this.port.close();
-    const error = new IgError(
-      'worker-failed',
-      `The explanation worker stopped (${detail}): run the explanation again; if it keeps ` +
-        'failing, reload the page.',
-    );
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
   }
@@ -346,6 +360,12 @@ export async function explain(
 export async function workerMemory(): Promise<WorkerMemory> {
   const target = await shared();
   return target.request<WorkerMemory>({ type: 'memory', id: target.id() }, {});
+}
+
+/** Test hook: loses the worker's WebGL context; false when it has none (another backend). */
+export async function loseWorkerContext(): Promise<boolean> {
+  const target = await shared();
+  return target.request<boolean>({ type: 'test-lose-context', id: target.id() }, {});
 }
 
 /** Stops the shared worker; the next explanation starts a fresh one. */

@@ -45,7 +45,9 @@ export type ClientMessage =
   | { type: 'explain'; id: number; request: ExplainRequest }
   | { type: 'cancel'; id: number }
   /** Test and benchmark hook: the worker's tf.memory() and backend. */
-  | { type: 'memory'; id: number };
+  | { type: 'memory'; id: number }
+  /** Test hook: loses the worker's WebGL context (WEBGL_lose_context); answered in kind. */
+  | { type: 'test-lose-context'; id: number };
 
 export interface WorkerMemory {
   numTensors: number;
@@ -68,5 +70,12 @@ export type WorkerMessage =
       name: string;
       /** The attribute to fix, when one is to blame (as IgError.attribute). */
       attribute?: string;
+      /**
+       * The worker can serve nothing more (its WebGL context was lost): every pending request
+       * fails with this error, whatever `id` says, and the client starts a fresh worker.
+       */
+      fatal?: boolean;
     }
-  | { type: 'memory'; id: number; memory: WorkerMemory };
+  | { type: 'memory'; id: number; memory: WorkerMemory }
+  /** `lost`: a WebGL context was there to lose. */
+  | { type: 'test-lose-context'; id: number; lost: boolean };

@@ -60,6 +60,7 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
     };
     try {
       const backend = await useBackend(request.backend, options);
+      if (backend === 'webgl') watchContext();
       const result = await explainer.explain(
         request,
         { backend, thread: options.thread },
@@ -110,8 +111,40 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
       case 'memory':
         void memory(message.id);
         break;
+      case 'test-lose-context': {
+        const gl = webglContext();
+        const extension = gl?.getExtension('WEBGL_lose_context');
+        extension?.loseContext();
+        post({ type: 'test-lose-context', id: message.id, lost: Boolean(extension) });
+        break;
+      }
     }
   });
+
+  // A lost WebGL context (GPU reset, driver update, too many contexts) never comes back for
+  // TF.js: its reads would wait forever. Fail everything at once; the client replaces the worker.
+  const watched = new WeakSet<object>();
+  function watchContext(): void {
+    const gl = webglContext();
+    if (!gl || watched.has(gl)) return;
+    watched.add(gl);
+    gl.canvas.addEventListener('webglcontextlost', () => {
+      if (stopped) return;
+      stop();
+      post({
+        type: 'error',
+        id: 0,
+        fatal: true,
+        code: 'backend-unavailable',
+        name: 'WebGLContextLost',
+        attribute: 'backend',
+        message:
+          'The WebGL context of the explanation worker was lost (the GPU was reset or too many ' +
+          'pages use WebGL): run the explanation again and a fresh worker starts; if it keeps ' +
+          'happening, set backend="wasm".',
+      });
+    });
+  }
   endpoint.start?.();
 
   const stop = () => {
@@ -139,6 +172,19 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
   }
 
   return stop;
+}
+
+/** What is used here of a WebGL context (on an OffscreenCanvas in a worker). */
+interface GlContext {
+  canvas: EventTarget;
+  getExtension(name: 'WEBGL_lose_context'): { loseContext(): void } | null;
+}
+
+/** The WebGL context of the active TF.js backend, or null when that is not WebGL. */
+function webglContext(): GlContext | null {
+  if (currentBackend() !== 'webgl') return null;
+  const backend = tf.backend() as { gpgpu?: { gl?: GlContext } };
+  return backend.gpgpu?.gl ?? null;
 }
 
 function closeImages(request: ExplainRequest): void {
