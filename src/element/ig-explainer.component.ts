@@ -1,6 +1,5 @@
 import { LitElement, adoptStyles, html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { ExplainInput } from '../client/explain-client.js';
 import {
   DEFAULT_CLIP_PERCENTILE,
@@ -36,6 +35,7 @@ import {
   type ExplainerConfig,
   type Validation,
 } from './attributes.js';
+import { cssomStyle } from './cssom-style.js';
 import { ExplainController, type Emit } from './explain-controller.js';
 import { styles } from './ig-explainer.styles.js';
 import type * as ResultView from './result-view.js';
@@ -334,8 +334,8 @@ export class IgExplainer extends LitElement {
     const running = controller.running && !problems.length;
     const imageUrl = this.#imageUrl();
     const fit = OBJECT_FIT[config?.fit ?? 'pad'] ?? 'contain';
-    const frame = styleMap({ aspectRatio: this.#aspectRatio(result) });
-    const objectFit = styleMap({ objectFit: fit });
+    const frame = { 'aspect-ratio': this.#aspectRatio(result) };
+    const objectFit = { 'object-fit': fit };
     const alt = this.alt ?? (this.#slotted?.alt || 'The image being explained');
     const targetLabel = result?.target.label ?? '';
     const predictions = problems.length ? null : this.predictions;
@@ -348,12 +348,12 @@ export class IgExplainer extends LitElement {
           <figure>
             ${
               imageUrl
-                ? html`<div class="frame" style=${frame}>
+                ? html`<div class="frame" ${cssomStyle(frame)}>
                     <img
                       part="image"
                       src=${imageUrl}
                       alt=${alt}
-                      style=${objectFit}
+                      ${cssomStyle(objectFit)}
                       loading=${config?.loading === 'lazy' ? 'lazy' : 'eager'}
                     />
                   </div>`

@@ -2,17 +2,15 @@
 // completeness and charts; and the controls. Loaded with the first run or with `controls` (a
 // separate chunk), so that the first load of a page stays small.
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import { MAX_STEPS } from '../shared/defaults.js';
 import type { IgColormap, IgPolarity, IgPrediction, IgResult } from '../shared/types.js';
 import type { AttributeValues, ExplainerConfig } from './attributes.js';
 import { formatNumber, lineChart } from './charts.js';
+import { cssomStyle, type CssomStyles } from './cssom-style.js';
 import { colormapGradient } from './colormaps.js';
 
 export { renderMask } from './mask.js';
 export { resultStyles } from './result-view.styles.js';
-
-type Styles = ReturnType<typeof styleMap>;
 
 export function formatPercent(fraction: number): string {
   const percent = fraction * 100;
@@ -23,8 +21,8 @@ export function maskPanels(
   result: Pick<IgResult, 'shape' | 'target'>,
   display: { polarity: IgPolarity; colormap: IgColormap; overlayAlpha: number },
   imageUrl: string | null,
-  frame: Styles,
-  objectFit: Styles,
+  frame: CssomStyles,
+  objectFit: CssomStyles,
 ): TemplateResult {
   const [h, w] = result.shape;
   const { polarity, colormap, overlayAlpha } = display;
@@ -38,7 +36,7 @@ export function maskPanels(
   const label = `Attribution mask for “${result.target.label}”: ${what}; stronger colours mattered more.`;
   return html`
     <figure>
-      <div class="frame" style=${frame}>
+      <div class="frame" ${cssomStyle(frame)}>
         <canvas part="mask" role="img" aria-label=${label} width=${w} height=${h}></canvas>
       </div>
       <figcaption>
@@ -48,22 +46,22 @@ export function maskPanels(
           <span
             class="bar"
             aria-hidden="true"
-            style=${styleMap({ background: colormapGradient(colormap) })}
+            ${cssomStyle({ background: colormapGradient(colormap) })}
           ></span>
           <span>${signed ? '+' : 'high'}</span>
         </span>
       </figcaption>
     </figure>
     <figure>
-      <div class="frame" style=${frame}>
-        ${imageUrl ? html`<img src=${imageUrl} alt="" style=${objectFit} />` : nothing}
+      <div class="frame" ${cssomStyle(frame)}>
+        ${imageUrl ? html`<img src=${imageUrl} alt="" ${cssomStyle(objectFit)} />` : nothing}
         <canvas
           part="overlay"
           role="img"
           aria-label=${`The mask over the image at ${Math.round(overlayAlpha * 100)}% opacity.`}
           width=${w}
           height=${h}
-          style=${styleMap({ opacity: String(overlayAlpha) })}
+          ${cssomStyle({ opacity: String(overlayAlpha) })}
         ></canvas>
       </div>
       <figcaption>Overlay</figcaption>
@@ -80,7 +78,7 @@ export function predictionList(predictions: IgPrediction[], target: number | nul
           html`<li class=${p.index === target ? 'target' : ''}>
             <span class="label">${p.label}</span>
             <span class="prob-bar" aria-hidden="true"
-              ><span style=${styleMap({ width: `${(p.probability * 100).toFixed(1)}%` })}></span
+              ><span ${cssomStyle({ width: `${(p.probability * 100).toFixed(1)}%` })}></span
             ></span>
             <span class="prob">${formatPercent(p.probability)}</span>
             ${
