@@ -1,7 +1,7 @@
 // What the benchmark drivers share: building the pages, serving the repo, driving headless
 // Chromium with puppeteer-core, and printing Markdown tables (pasted into the README as printed).
 import { spawnSync } from 'node:child_process';
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -31,6 +31,11 @@ export function buildProduct(build = true) {
   rmSync(snapshot, { recursive: true, force: true });
   cpSync(join(ROOT, 'dist'), snapshot, { recursive: true });
   return snapshot;
+}
+
+/** The snapshot of dist/, taken now only if there is none (a benchmark may be using it). */
+export function ensureProductSnapshot() {
+  if (!existsSync(join(BUILD, 'dist/ig-explainer-worker.js'))) buildProduct(false);
 }
 
 /** Bundles the benchmark pages' scripts (bench/src/*.ts) into node_modules/.cache/ig-explainer-bench/. */

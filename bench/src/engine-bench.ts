@@ -183,14 +183,20 @@ async function attributionMaps(
   const m = await model(url, options.backend);
   const image = await imageTensor(input, m);
   const pixels = m.height * m.width;
-  const perPixel = (values: Float32Array | Int32Array | Uint8Array) => {
+  // Channels summed per pixel: signed (positive mass, pointing game) and absolute (the element's
+  // default mask).
+  const perPixel = (values: ArrayLike<number>, abs: boolean) => {
     const map = new Array<number>(pixels);
-    for (let p = 0; p < pixels; p++) map[p] = values[3 * p] + values[3 * p + 1] + values[3 * p + 2];
+    const f = abs ? Math.abs : (v: number) => v;
+    for (let p = 0; p < pixels; p++) {
+      map[p] = f(values[3 * p]) + f(values[3 * p + 1]) + f(values[3 * p + 2]);
+    }
     return map;
   };
   try {
     const target = await topClass(m, image);
     const maps: Record<string, number[]> = {};
+    const absMaps: Record<string, number[]> = {};
     const errors: Record<string, number> = {};
     for (const kind of options.baselines) {
       const baseline = makeBaseline(kind, image, 0);
@@ -202,7 +208,8 @@ async function attributionMaps(
           output: 'probability',
           batchSize: 32,
         });
-        maps[kind] = perPixel(r.attributions);
+        maps[kind] = perPixel(r.attributions, false);
+        absMaps[kind] = perPixel(r.attributions, true);
         errors[kind] = r.delta / Math.abs(r.scoreInput - r.scoreBaseline);
       } finally {
         baseline.dispose();
@@ -218,9 +225,11 @@ async function attributionMaps(
       const g = tf.grad(f)(image.expandDims(0) as tf.Tensor4D);
       return tf.mul(g.squeeze([0]), image);
     });
-    maps['gradient-x-input'] = perPixel(await gradientInput.data());
+    const gradientInputValues = await gradientInput.data();
+    maps['gradient-x-input'] = perPixel(gradientInputValues, false);
+    absMaps['gradient-x-input'] = perPixel(gradientInputValues, true);
     gradientInput.dispose();
-    return { target, maps, errors, numTensors: tf.memory().numTensors };
+    return { target, maps, absMaps, errors, numTensors: tf.memory().numTensors };
   } finally {
     image.dispose();
   }
