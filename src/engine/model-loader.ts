@@ -5,6 +5,7 @@ import { DEFAULT_INPUT_SIZE } from '../shared/defaults.js';
 import { IgError, abortError, isIgError } from '../shared/types.js';
 import { readCachedModel, writeCachedModel } from './model-cache.js';
 import type { Classifier } from './preprocess.js';
+import { unfuseLinearOps } from './unfuse.js';
 
 export type ModelFormat = 'graph' | 'layers';
 
@@ -101,7 +102,12 @@ async function loadOne(url: string, options: LoadModelOptions): Promise<LoadedMo
   }
   onProgress?.(1);
   const format = modelFormat(artifacts, url);
-  const model = await construct(artifacts, format, url);
+  // IG differentiates towards the input only: see unfuseLinearOps (the cache keeps the original).
+  const model = await construct(
+    format === 'graph' ? unfuseLinearOps(artifacts) : artifacts,
+    format,
+    url,
+  );
   try {
     if (signal?.aborted) throw abortError();
     const loaded = await validateAndWarmUp(model, format, url);
