@@ -90,7 +90,7 @@ async function graphModel(artifacts: tf.io.ModelArtifacts): Promise<tf.GraphMode
 
 /** The input gradient of logit 2. */
 function inputGradient(model: tf.GraphModel, x: tf.Tensor4D): tf.Tensor {
-  return tf.grad((input: tf.Tensor4D) =>
+  return tf.grad((input: tf.Tensor) =>
     tf.sum(tf.slice(model.predict(input) as tf.Tensor2D, [0, 2], [-1, 1])),
   )(x);
 }
