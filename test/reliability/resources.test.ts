@@ -89,7 +89,6 @@ describe('reliability: leaks and resources', function () {
     expect(refs.at(-1)!.deref()).to.equal(el.result);
     await pressure(() => false, 3);
     const heapAfter = heap();
-    console.log(`heap ${heapBefore} -> ${heapAfter}, ${alive()} results reachable`);
     if (heapBefore !== null && heapAfter !== null) {
       // Coarse (Chromium rounds it without --enable-precise-memory-info) and noisy: a generous
       // bound, which a leak of each run's view, images or callbacks would still exceed.
