@@ -106,6 +106,9 @@ describe('reliability: races and lifecycle', function () {
     const el = makeElement({
       loading: 'eager',
       src: IMAGES[0],
+      // Runs long enough (on any backend) that each change lands while the previous one runs.
+      steps: '200',
+      'batch-size': '1',
       method: 'trapezoid',
       'labels-url': TINY_LABELS,
     });
@@ -123,18 +126,18 @@ describe('reliability: races and lifecycle', function () {
       el.addEventListener(type, onEvent);
     }
     const changes: Array<Partial<Pick<IgExplainer, 'src' | 'steps' | 'baseline' | 'target'>>> = [
-      { steps: 3 },
+      { steps: 203 },
       { src: IMAGES[1] },
       { baseline: 'white' },
       { target: 4 },
-      { steps: 5 },
+      { steps: 205 },
       { src: IMAGES[2] },
       { baseline: 'blur' },
       { target: 'cat' },
-      { steps: 6 },
+      { steps: 206 },
       { src: IMAGES[3], baseline: 'random' },
     ];
-    const configs = [{ steps: 4 }];
+    const configs = [{ steps: 200 }];
     const start = performance.now();
     for (const change of changes) {
       await sleep(5);
@@ -153,7 +156,7 @@ describe('reliability: races and lifecycle', function () {
     expect(completes[0].run).to.equal(10);
     expect(events.some((e) => e.type === 'ig-error')).to.equal(false);
     expect(result).to.equal(el.result);
-    expect(result.steps).to.equal(6);
+    expect(result.steps).to.equal(206);
     expect(result.baseline).to.equal('random');
     expect(result.target.label).to.equal('cat');
     // No event of a cancelled run after its cancel: every progress event fits the run it came in.
@@ -165,7 +168,7 @@ describe('reliability: races and lifecycle', function () {
       ...attributesOf(el),
       loading: 'manual',
       src: IMAGES[3],
-      steps: '6',
+      steps: '206',
       baseline: 'random',
       target: 'cat',
     });
