@@ -213,12 +213,15 @@ export class IgExplainer extends LitElement {
 
   /** The top-k predictions of the latest run, highest first, or null. */
   get predictions(): IgPrediction[] | null {
+    // While an attribute is invalid, nothing of the inputs before it is shown as current.
+    if (this.#invalidError) return null;
     return this.#controller.predictions?.slice(0, this.#topK()) ?? null;
   }
 
   /** The latest completed explanation, or null. */
   get result(): IgResult | null {
-    return this.#controller.result;
+    // While an attribute is invalid, null: the last result belongs to other inputs.
+    return this.#invalidError ? null : this.#controller.result;
   }
 
   /** The latest error (an invalid attribute first), or null. */
