@@ -311,6 +311,24 @@ describe('reliability: bad input matrix', function () {
     });
   }
 
+  it('an invalid attribute hides the previous result; restoring the value shows it again without a run', async () => {
+    const el = makeElement({ src: IMAGE });
+    const result = await el.explain();
+    expect(el.predictions).to.not.equal(null);
+    const recorder = record(el);
+    el.setAttribute('steps', 'many');
+    await el.updateComplete;
+    expect(el.status).to.equal('error');
+    expect(el.result).to.equal(null);
+    expect(el.predictions).to.equal(null);
+    el.setAttribute('steps', VALID.steps);
+    await el.updateComplete;
+    expect(el.status).to.equal('done');
+    expect(el.result).to.equal(result);
+    expect(recorder.events.map((e) => e.type)).to.deep.equal(['ig-error']);
+    recorder.stop();
+  });
+
   it('a very large image (8000x6000 PNG) is scaled down in the worker and explained', async () => {
     const canvas = new OffscreenCanvas(8000, 6000);
     const context = canvas.getContext('2d')!;
