@@ -33,11 +33,6 @@ async function pressure(done: () => boolean, rounds = 40): Promise<void> {
   }
 }
 
-function heap(): number | null {
-  const memory = (performance as { memory?: { usedJSHeapSize: number } }).memory;
-  return memory ? memory.usedJSHeapSize : null;
-}
-
 describe('reliability: leaks and resources', function () {
   this.timeout(180000);
   const workers = spyOnWorkers();
@@ -62,8 +57,6 @@ describe('reliability: leaks and resources', function () {
     // Warm-up: model loaded, backend started, kernels compiled.
     for (let i = 0; i < 3; i++) await el.explain();
     const before = await workerMemory();
-    await pressure(() => false, 3);
-    const heapBefore = heap();
     const refs: WeakRef<IgResult>[] = [];
     const baselines = ['black', 'white', 'random', 'blur'];
     for (let i = 0; i < 50; i++) {
@@ -77,23 +70,19 @@ describe('reliability: leaks and resources', function () {
     const after = await workerMemory();
     expect(after.numTensors).to.equal(before.numTensors);
     expect(after.numBytes).to.equal(before.numBytes);
-    // Once V8 collects, the results older than the newest collected one are gone too (a major
-    // GC clears every unreachable WeakRef at once); only the element's latest stays reachable.
+    // The page's heap: once V8 collects, the results older than the newest collected one are gone
+    // too (a major GC clears every unreachable WeakRef at once); only the element's latest stays
+    // reachable. (performance.memory is too coarse and noisy here to bound a leak of this size.)
     const alive = () => refs.filter((ref) => ref.deref() !== undefined).length;
     await pressure(() => alive() <= 1, 10);
     const collected = refs.map((ref) => ref.deref() === undefined);
     const newest = collected.lastIndexOf(true);
-    expect(newest, 'no result was ever collected').to.be.at.least(10);
+    expect(newest, 'no result was collected (all retained, or V8 never collected)').to.be.at.least(
+      10,
+    );
     const retained = collected.slice(0, newest - 2).filter((gone) => !gone).length;
     expect(retained, 'results retained').to.equal(0);
     expect(refs.at(-1)!.deref()).to.equal(el.result);
-    await pressure(() => false, 3);
-    const heapAfter = heap();
-    if (heapBefore !== null && heapAfter !== null) {
-      // Coarse (Chromium rounds it without --enable-precise-memory-info) and noisy: a generous
-      // bound, which a leak of each run's view, images or callbacks would still exceed.
-      expect(heapAfter - heapBefore, 'page heap growth (bytes)').to.be.below(32 * 2 ** 20);
-    }
   });
 
   it('a lost WebGL context fails the run with backend-unavailable; the next run gets a fresh worker', async () => {
