@@ -19,7 +19,8 @@ import {
 const IMAGE = testImage(1);
 const OTHER_IMAGE = testImage(2);
 
-function element(loading = 'manual', extra = html``) {
+/** `steps`: a long run (4096) can be interrupted even on a fast backend (WASM takes ms a step). */
+function element(loading = 'manual', extra = html``, steps = 8) {
   return fixture<IgExplainer>(
     html`<div>
       <ig-explainer
@@ -27,7 +28,7 @@ function element(loading = 'manual', extra = html``) {
         src=${IMAGE}
         model-url=${TINY_MODEL}
         labels-url=${TINY_LABELS}
-        steps="8"
+        steps=${steps}
         colormap="gray"
         clip-percentile="100"
       ></ig-explainer
@@ -187,16 +188,16 @@ describe('<ig-explainer> explanations', function () {
   });
 
   it('rapid changes of src, steps, baseline and target: only the last run is shown and emitted', async () => {
-    const el = await element('eager');
+    const el = await element('eager', html``, 4096);
     const recorder = record(el);
     await sleep(30);
     el.src = OTHER_IMAGE;
     await sleep(20);
-    el.steps = 6;
-    await sleep(20);
     el.baseline = 'white';
     await sleep(20);
     el.target = 3;
+    await sleep(20);
+    el.steps = 6;
     await settle(el);
     await sleep(500);
     await el.updateComplete;
@@ -293,7 +294,7 @@ describe('<ig-explainer> explanations', function () {
   });
 
   it('removing the element cancels its run', async () => {
-    const el = await element('manual');
+    const el = await element('manual', html``, 4096);
     const recorder = record(el);
     const run = el.explain();
     await waitUntil(() => el.status !== 'idle');
