@@ -9,6 +9,8 @@
 // Writes bench/quality.json.
 //
 //   node scripts/bench-quality.mjs [--count 50] [--start 0] [--backend wasm] [--steps 50]
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -61,6 +63,11 @@ function score(map, abs, mask) {
 }
 
 const mean = (values) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 const log = (...parts) =>
   console.error(`[quality ${new Date().toISOString().slice(11, 19)}]`, ...parts);
 
@@ -113,8 +120,9 @@ async function main() {
     positiveMassIn: mean(perImage.map((r) => r.scores[method].positiveMassIn)),
     pointingGame: mean(perImage.map((r) => r.scores[method].pointingHit)),
     absoluteMassIn: mean(perImage.map((r) => r.scores[method].absoluteMassIn)),
+    // The median: where f(x) and f(x') nearly agree, the relative error of one image explodes.
     relativeError: method.startsWith('ig-')
-      ? mean(perImage.map((r) => r.relativeErrors[method.slice(3)]))
+      ? median(perImage.map((r) => r.relativeErrors[method.slice(3)]))
       : null,
   }));
   const areaShare = mean(perImage.map((r) => r.areaShare));
@@ -129,6 +137,10 @@ async function main() {
       output: 'probability',
       target: 'top-1 predicted class',
     },
+    // Which weights were measured (the model may be retrained).
+    modelWeightsSha256: createHash('sha256')
+      .update(readFileSync(join(ROOT, 'demo/models/shapes/weights.bin')))
+      .digest('hex'),
     accuracy,
     summary,
     wallSeconds: (Date.now() - started) / 1000,
@@ -152,7 +164,7 @@ async function main() {
         'positive mass on object',
         'pointing game',
         'abs. mass on object',
-        'rel. completeness error',
+        'median rel. completeness error',
       ],
       [
         ...summary.map((s) => [

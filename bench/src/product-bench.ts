@@ -53,9 +53,15 @@ function monitorMainThread() {
   };
 }
 
-/** True when an ig-progress detail carries a partial attribution map (any typed array). */
+/** True when an ig-progress detail carries a partial map: a typed array, at most one level down. */
 function hasPartialMap(detail: object): boolean {
-  return Object.values(detail).some((value) => ArrayBuffer.isView(value));
+  return Object.values(detail).some(
+    (value) =>
+      ArrayBuffer.isView(value) ||
+      (typeof value === 'object' &&
+        value !== null &&
+        Object.values(value).some((inner) => ArrayBuffer.isView(inner))),
+  );
 }
 
 async function runElement(run: ElementRun) {
