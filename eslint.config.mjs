@@ -9,6 +9,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/',
       'dist/',
+      'examples/*/dist/',
       'test/fixtures/',
       'demo/models/',
       'bench/fixtures/',

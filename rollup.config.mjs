@@ -1,5 +1,6 @@
-// Builds dist/ig-explainer.js (the element: Lit + client, no TF.js), the worker chunk (engine +
-// TF.js, fetched only when an explanation starts) and the WASM binaries the worker may load.
+// Builds dist/ig-explainer.js (the element: Lit + client, no TF.js), dist/ig-explainer-worker.js
+// (engine + TF.js in one file, fetched only when an explanation starts) and the WASM binaries
+// the worker may load.
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -7,6 +8,7 @@ import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { rollup } from 'rollup';
 
 const require = createRequire(import.meta.url);
 const WORKER_URL =
@@ -14,25 +16,60 @@ const WORKER_URL =
 
 /**
  * `new URL('../worker/worker.ts', import.meta.url)` works as is in the dev server; in the
- * bundle it becomes the URL of the emitted worker chunk, wherever the referring chunk lands.
+ * bundle it becomes the URL of dist/ig-explainer-worker.js, wherever the referring chunk lands.
+ * That file holds the worker, the engine and TF.js with WebGL and CPU in one module (a nested
+ * Rollup run), so that bundlers which copy `new URL('x.js', import.meta.url)` files as assets
+ * (Vite, webpack 5) ship a worker that runs; only the WASM backend, a fallback, is a chunk of
+ * its own (chunks/worker-*.js), loaded when WebGL is missing.
  */
 function workerUrl() {
+  let ref = null;
+  let target = null;
   return {
     name: 'ig-worker-url',
-    async transform(code, id) {
+    transform(code, id) {
       if (!code.includes('import.meta.url') || !WORKER_URL.test(code)) return null;
       WORKER_URL.lastIndex = 0;
       let out = code;
       for (const match of code.matchAll(WORKER_URL)) {
-        const target = resolve(dirname(id), `${match[2]}.ts`);
-        const ref = this.emitFile({
-          type: 'chunk',
-          id: target,
-          fileName: 'ig-explainer-worker.js',
-        });
+        target = resolve(dirname(id), `${match[2]}.ts`);
+        ref ??= this.emitFile({ type: 'asset', fileName: 'ig-explainer-worker.js' });
         out = out.replace(match[0], `new URL(import.meta.ROLLUP_FILE_URL_${ref})`);
       }
       return { code: out, map: null };
+    },
+    async buildEnd(error) {
+      if (error || !ref) return;
+      const bundle = await rollup({
+        input: target,
+        plugins: plugins(),
+        onwarn,
+        // The WASM chunk imports TF.js from the entry itself, not from a third file.
+        preserveEntrySignatures: 'allow-extension',
+      });
+      try {
+        const { output } = await bundle.generate({
+          dir: 'dist',
+          format: 'es',
+          sourcemap: true,
+          entryFileNames: 'ig-explainer-worker.js',
+          chunkFileNames: 'chunks/worker-[name]-[hash].js',
+        });
+        for (const file of output) {
+          if (file.type !== 'chunk') continue;
+          // The code ends with its sourceMappingURL comment already.
+          const source = file.code;
+          if (file.isEntry) this.setAssetSource(ref, source);
+          else this.emitFile({ type: 'asset', fileName: file.fileName, source });
+          this.emitFile({
+            type: 'asset',
+            fileName: `${file.fileName}.map`,
+            source: file.map.toString(),
+          });
+        }
+      } finally {
+        await bundle.close();
+      }
     },
   };
 }
@@ -76,17 +113,9 @@ function longWithoutWasm() {
   };
 }
 
-export default {
-  input: { 'ig-explainer': 'src/index.ts' },
-  output: {
-    dir: 'dist',
-    format: 'es',
-    sourcemap: true,
-    entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name]-[hash].js',
-  },
-  plugins: [
-    workerUrl(),
+/** The plugins both builds share. */
+function plugins() {
+  return [
     longWithoutWasm(),
     nodeResolve({ browser: true }),
     commonjs(),
@@ -99,12 +128,25 @@ export default {
       noEmitOnError: false,
       include: ['src/**/*.ts'],
     }),
-    wasmBinaries(),
     terser({ format: { comments: false } }),
-  ],
-  onwarn(warning, warn) {
-    // TF.js's ES build rewrites `this` at module top level; harmless.
-    if (warning.code === 'THIS_IS_UNDEFINED') return;
-    warn(warning);
+  ];
+}
+
+function onwarn(warning, warn) {
+  // TF.js's ES build rewrites `this` at module top level; harmless.
+  if (warning.code === 'THIS_IS_UNDEFINED') return;
+  warn(warning);
+}
+
+export default {
+  input: { 'ig-explainer': 'src/index.ts' },
+  output: {
+    dir: 'dist',
+    format: 'es',
+    sourcemap: true,
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
   },
+  plugins: [workerUrl(), ...plugins(), wasmBinaries()],
+  onwarn,
 };

@@ -15,9 +15,16 @@ async function hubReachable() {
   }
 }
 
+// The bundled model's demo images; images/shapes/index.json, when present, lists others.
+const SHAPE_IMAGES = [
+  { file: 'star.png', label: 'star' },
+  { file: 'heart.png', label: 'heart' },
+  { file: 'cross.png', label: 'cross' },
+];
+
 async function shapeImages() {
-  const response = await fetch('images/shapes/index.json');
-  return response.ok ? response.json() : [];
+  const response = await fetch('images/shapes/index.json').catch(() => null);
+  return response?.ok ? response.json() : SHAPE_IMAGES;
 }
 
 function useShapesModel(el) {

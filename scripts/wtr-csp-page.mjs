@@ -3,8 +3,9 @@
 // <ig-explainer> whose script comes from another origin (the CDN), and collects the CSP violation
 // reports of that page and of the workers it starts (report-uri reaches both).
 //
-//   GET  /page.html?script=URL&cdn=ORIGIN&run=ID&<attribute>=<value>...
-//        the page: probe.js, then <script type="module" src=script>, then the element;
+//   GET  /page.html?script=URL&cdn=ORIGIN&run=ID[&wasm=1]&<attribute>=<value>...
+//        the page: probe.js, then <script type="module" src=script>, then the element; wasm=1
+//        adds 'wasm-unsafe-eval' to the policy;
 //   GET  /probe.js   relays ig-* events, securitypolicyviolation events and resource timings to
 //        the parent window with postMessage; explains on the parent's { type: 'explain' };
 //   POST /report?run=ID   a CSP violation report.
@@ -13,11 +14,14 @@
 // executeServerCommand('ig-csp-reports', { run }).
 import { createServer } from 'node:http';
 
-/** The policy: no unsafe-eval, no unsafe-inline; scripts and workers from 'self', the CDN, blob:. */
-export function strictPolicy(cdn, report) {
+/**
+ * The policy: no unsafe-eval, no unsafe-inline; scripts and workers from 'self', the CDN, blob:.
+ * `wasm` adds 'wasm-unsafe-eval', which TF.js's WASM backend needs.
+ */
+export function strictPolicy(cdn, report, wasm = false) {
   return [
     "default-src 'self'",
-    `script-src 'self' ${cdn} blob:`,
+    `script-src 'self' ${cdn} blob:${wasm ? " 'wasm-unsafe-eval'" : ''}`,
     `worker-src 'self' ${cdn} blob:`,
     `connect-src 'self' ${cdn}`,
     `img-src 'self' ${cdn} blob: data:`,
@@ -69,7 +73,7 @@ function page(url, origin) {
   const cdn = url.searchParams.get('cdn') ?? '';
   const run = url.searchParams.get('run') ?? '';
   const attributes = [...url.searchParams]
-    .filter(([name]) => !['script', 'cdn', 'run'].includes(name) && /^[a-z-]+$/.test(name))
+    .filter(([name]) => !['script', 'cdn', 'run', 'wasm'].includes(name) && /^[a-z-]+$/.test(name))
     .map(([name, value]) => ` ${name}="${escape(value)}"`)
     .join('');
   const body = `<!doctype html>
@@ -86,7 +90,7 @@ function page(url, origin) {
 </html>
 `;
   const report = `${origin}/report?run=${encodeURIComponent(run)}`;
-  return { body, policy: strictPolicy(cdn, report) };
+  return { body, policy: strictPolicy(cdn, report, url.searchParams.get('wasm') === '1') };
 }
 
 /** The web-test-runner plugin: starts the page origin with the test server. */

@@ -1,10 +1,11 @@
 import { IgExplainer } from './element/ig-explainer.component.js';
 import type { IgEventMap } from './shared/events.js';
 
-customElements.define('ig-explainer', IgExplainer);
+// A second copy of the bundle on the page (a CDN tag and a bundler import, say) must not throw.
+if (!customElements.get('ig-explainer')) customElements.define('ig-explainer', IgExplainer);
 
 /** Attributes of <ig-explainer> as written in JSX templates (kebab-case, as in HTML). */
-interface IgExplainerJsxAttributes {
+export interface IgExplainerJsxAttributes {
   src?: string;
   alt?: string;
   'model-url'?: string;

@@ -9,6 +9,19 @@ const FIRST_LOAD_BUDGET = 15 * 1024;
 /** Files that only an explanation may fetch: the client, the result view, the worker, TF.js. */
 const LAZY = /explain-client|result-view|worker|chunks\/dist-|\.wasm|model\.json|\.bin$/;
 
+const TINY_LABELS = [
+  'apple',
+  'bicycle',
+  'cat',
+  'dolphin',
+  'envelope',
+  'fern',
+  'guitar',
+  'harbour',
+  'igloo',
+  'jellyfish',
+];
+
 function fixtures(cdn: string) {
   return {
     src: `${cdn}/test/client/fixtures/gradient-8x6.png`,
@@ -30,9 +43,9 @@ describe('the bundle from a CDN origin, in a page with a strict CSP', function (
     page = null;
   });
 
-  it('explains in a worker with no CSP violation in the page or its workers', async () => {
+  async function explainsUnder(wasm: boolean) {
     const cdn = await cdnOrigin();
-    page = await openCspPage({ ...fixtures(cdn), loading: 'eager' });
+    page = await openCspPage({ ...fixtures(cdn), loading: 'eager' }, { wasm });
     const last = await page.next(['ig-complete', 'ig-error']);
     expect(last.type, JSON.stringify(last.detail)).to.equal('ig-complete');
     const result = last.detail!;
@@ -40,18 +53,7 @@ describe('the bundle from a CDN origin, in a page with a strict CSP', function (
     expect(result.shape).to.deep.equal([24, 24, 3]);
     expect(result.steps).to.equal(4);
     expect(result.finite).to.equal(true);
-    expect((result.target as { label: string }).label).to.be.oneOf([
-      'apple',
-      'bicycle',
-      'cat',
-      'dolphin',
-      'envelope',
-      'fern',
-      'guitar',
-      'harbour',
-      'igloo',
-      'jellyfish',
-    ]);
+    expect(TINY_LABELS).to.include((result.target as { label: string }).label);
     const load = page.messages.find((m) => m.type === 'ig-model-load');
     expect(load?.detail?.modelUrl).to.equal(fixtures(cdn)['model-url']);
     // The script really came from the CDN origin, into a page of a third origin.
@@ -64,8 +66,22 @@ describe('the bundle from a CDN origin, in a page with a strict CSP', function (
     expect(violations, JSON.stringify(violations)).to.deep.equal([]);
     // Workers report violations only through report-uri; give the reports time to arrive.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const reports = await page.reports();
+    return { result, reports: await page.reports() };
+  }
+
+  it('explains in a worker; without wasm-unsafe-eval only a WASM compile is refused', async () => {
+    const { result, reports } = await explainsUnder(false);
+    // `auto` may try WASM first (it does where WebGL renders in software); the CSP refuses that
+    // compile, as the README says, and the worker goes on to WebGL or CPU. Nothing else.
+    const others = reports.filter((r) => r['blocked-uri'] !== 'wasm-eval');
+    expect(others, JSON.stringify(others)).to.deep.equal([]);
+    expect(result.backend).to.be.oneOf(['webgl', 'cpu']);
+  });
+
+  it("explains with no violation at all when the policy adds 'wasm-unsafe-eval'", async () => {
+    const { result, reports } = await explainsUnder(true);
     expect(reports, JSON.stringify(reports)).to.deep.equal([]);
+    expect(result.backend).to.be.oneOf(['webgl', 'wasm', 'cpu']);
   });
 
   it('fetches no worker, TF.js or result code before an explanation starts, within 15 KB gzipped', async () => {

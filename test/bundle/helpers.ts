@@ -35,8 +35,14 @@ export interface CspPage {
   close(): void;
 }
 
-/** Opens the strict-CSP page with one <ig-explainer> carrying `attributes`. */
-export async function openCspPage(attributes: Record<string, string>): Promise<CspPage> {
+/**
+ * Opens the strict-CSP page with one <ig-explainer> carrying `attributes`; `wasm` adds
+ * 'wasm-unsafe-eval' to its policy.
+ */
+export async function openCspPage(
+  attributes: Record<string, string>,
+  { wasm = false } = {},
+): Promise<CspPage> {
   const { static: cdn } = await testOrigins();
   const { origin } = await executeServerCommand<{ origin: string }, undefined>('ig-csp-page');
   const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -44,6 +50,7 @@ export async function openCspPage(attributes: Record<string, string>): Promise<C
   url.searchParams.set('script', `${cdn}/dist/ig-explainer.js`);
   url.searchParams.set('cdn', cdn);
   url.searchParams.set('run', run);
+  if (wasm) url.searchParams.set('wasm', '1');
   for (const [name, value] of Object.entries(attributes)) url.searchParams.set(name, value);
 
   const frame = document.createElement('iframe');
