@@ -1,7 +1,7 @@
 // Integrated Gradients (Sundararajan et al. 2017), batched along the path, as the TF tutorial.
 import * as tf from '@tensorflow/tfjs';
 import { MAX_STEPS } from '../shared/defaults.js';
-import type { IgMethod, IgOutput, IgPath, IgProgressDetail } from '../shared/types.js';
+import type { IgMethod, IgOutput, IgProgressDetail, IgResult } from '../shared/types.js';
 import { IgError, abortError, isIgError } from '../shared/types.js';
 import { integrationRule, refinementPlan, type RefinementLevel } from './integration-rules.js';
 import type { Classifier } from './preprocess.js';
@@ -33,19 +33,14 @@ export interface IntegratedGradientsOptions {
 /** The coarsest level a tolerance may stop at: fewer segments agree with completeness by luck. */
 export const MIN_TOLERANCE_STEPS = 8;
 
-export interface IntegratedGradientsResult {
-  /** Row-major [h][w][c], the image's shape. */
-  attributions: Float32Array;
-  shape: [number, number, number];
-  sum: number;
-  scoreInput: number;
-  scoreBaseline: number;
-  /** |sum - (scoreInput - scoreBaseline)|. */
-  delta: number;
+/** IgResult's attribution fields: the engine's part of a result, before the worker adds the rest. */
+export interface IntegratedGradientsResult extends Pick<
+  IgResult,
+  'attributions' | 'shape' | 'sum' | 'scoreInput' | 'scoreBaseline' | 'delta' | 'path'
+> {
   /** Segments of the rule actually used: `steps`, or fewer when `tolerance` stopped early. */
   steps: number;
   method: IgMethod;
-  path: IgPath;
 }
 
 /**

@@ -2,25 +2,13 @@
 // header (no unsafe-eval, no unsafe-inline; scripts and workers only from 'self', the CDN and
 // blob:), the bundle, image, model and labels on a CDN origin with CORS.
 import { expect } from '@open-wc/testing';
+import { TINY_LABEL_NAMES } from '../element/helpers.js';
 import { testOrigins } from '../worker/helpers.js';
 import { gzippedSize, openCspPage, type CspPage } from './helpers.js';
 
 const FIRST_LOAD_BUDGET = 15 * 1024;
 /** Files that only an explanation may fetch: the client, the result view, the worker, TF.js. */
 const LAZY = /explain-client|result-view|worker|chunks\/dist-|\.wasm|model\.json|\.bin$/;
-
-const TINY_LABELS = [
-  'apple',
-  'bicycle',
-  'cat',
-  'dolphin',
-  'envelope',
-  'fern',
-  'guitar',
-  'harbour',
-  'igloo',
-  'jellyfish',
-];
 
 function fixtures(cdn: string) {
   return {
@@ -53,7 +41,7 @@ describe('the bundle from a CDN origin, in a page with a strict CSP', function (
     expect(result.shape).to.deep.equal([24, 24, 3]);
     expect(result.steps).to.equal(4);
     expect(result.finite).to.equal(true);
-    expect(TINY_LABELS).to.include((result.target as { label: string }).label);
+    expect(TINY_LABEL_NAMES).to.include((result.target as { label: string }).label);
     const load = page.messages.find((m) => m.type === 'ig-model-load');
     expect(load?.detail?.modelUrl).to.equal(fixtures(cdn)['model-url']);
     // The script really came from the CDN origin, into a page of a third origin.
