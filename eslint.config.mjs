@@ -9,6 +9,8 @@ export default tseslint.config(
     ignores: [
       'node_modules/',
       'dist/',
+      '.cache/',
+      'test-results/',
       'examples/*/dist/',
       'test/fixtures/',
       'demo/models/',
