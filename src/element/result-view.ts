@@ -12,8 +12,10 @@ import { colormapGradient } from './colormaps.js';
 export { renderMask } from './mask.js';
 export { resultStyles } from './result-view.styles.js';
 
+/** 98%, 2.1%, 0.031%; below 0.01% just "<0.01%" (7.3e-8% helps no reader). */
 export function formatPercent(fraction: number): string {
   const percent = fraction * 100;
+  if (percent > 0 && percent < 0.01) return '<0.01%';
   return `${percent >= 10 || percent === 0 ? percent.toFixed(0) : percent.toPrecision(2)}%`;
 }
 
