@@ -2,7 +2,7 @@
 // its held-out accuracy and writes demo/models/shapes/{model.json, weights.bin, labels.json}: a
 // standard layers model whose output is logits (no softmax layer).
 //
-//   nice -n 10 npm run train:shapes [-- --train 6000 --epochs 10 --out demo/models/shapes]
+//   nice -n 10 npm run train:shapes [-- --train 12000 --epochs 8 --out demo/models/shapes]
 //
 // @tensorflow/tfjs-node cannot be installed here, and the pure-JS CPU backend takes about a
 // minute per batch for a conv net's filter gradient, so this runs on the WASM backend (XNNPACK).
@@ -19,10 +19,10 @@ import { CLASSES, SIZE, SPLIT_SEEDS, makeDataset, mulberry32 } from './shapes-da
 
 const { values: args } = parseArgs({
   options: {
-    train: { type: 'string', default: '6000' },
+    train: { type: 'string', default: '12000' },
     val: { type: 'string', default: '300' },
     test: { type: 'string', default: '1200' },
-    epochs: { type: 'string', default: '10' },
+    epochs: { type: 'string', default: '8' },
     batch: { type: 'string', default: '32' },
     lr: { type: 'string', default: '0.003' },
     out: { type: 'string', default: 'demo/models/shapes' },
@@ -209,13 +209,27 @@ function foldBatchNorm(model, params, calibration) {
   y.dispose();
 }
 
-function batchTensors(data, indices) {
+/**
+ * Images `indices` of `data` as x [n,64,64,3] in [0,1] and one-hot y. With `rng`, each image is
+ * flipped and/or transposed at random (the 8 symmetries of the square): every class here keeps
+ * its name under them, and they stretch a few thousand images a long way against overfitting.
+ */
+function batchTensors(data, indices, rng) {
   const pixels = SIZE * SIZE * 3;
   const x = new Float32Array(indices.length * pixels);
   const y = new Int32Array(indices.length);
   indices.forEach((k, b) => {
     const src = data.images.subarray(k * pixels, (k + 1) * pixels);
-    for (let i = 0; i < pixels; i++) x[b * pixels + i] = src[i] / 255;
+    const [flipX, flipY, swap] = rng ? [rng() < 0.5, rng() < 0.5, rng() < 0.5] : [];
+    for (let row = 0; row < SIZE; row++) {
+      for (let col = 0; col < SIZE; col++) {
+        const r = flipY ? SIZE - 1 - row : row;
+        const c = flipX ? SIZE - 1 - col : col;
+        const from = (swap ? c * SIZE + r : r * SIZE + c) * 3;
+        const to = b * pixels + (row * SIZE + col) * 3;
+        for (let ch = 0; ch < 3; ch++) x[to + ch] = src[from + ch] / 255;
+      }
+    }
     y[b] = data.labels[k];
   });
   return {
@@ -297,7 +311,7 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
   for (let start = 0; start < TRAIN; start += BATCH) {
     // cosine decay to a tenth of the base rate
     optimizer.learningRate = baseLr * (0.1 + 0.45 * (1 + Math.cos((Math.PI * step) / steps)));
-    const { x, y } = batchTensors(train, order.slice(start, start + BATCH));
+    const { x, y } = batchTensors(train, order.slice(start, start + BATCH), rng);
     const loss = optimizer.minimize(
       () => tf.losses.softmaxCrossEntropy(y, trainingForward(model, x, params)),
       true,
