@@ -170,6 +170,7 @@ class Runtime {
           stepsDone: message.stepsDone,
           stepsTotal: message.stepsTotal,
           fraction: message.fraction,
+          ...(message.path ? { path: message.path } : {}),
           ...(message.partial ? { partial: message.partial } : {}),
         });
         break;

@@ -82,7 +82,7 @@ const STATUS_TEXT: Record<IgStatus, string> = {
  * @fires {CustomEvent<IgModelProgressDetail>} ig-model-progress - `{ fraction }` (0..1) while the model downloads.
  * @fires {CustomEvent<IgModelLoadDetail>} ig-model-load - `{ modelUrl, backend, thread, inputShape, numClasses, fromCache, ms }` once the model is ready.
  * @fires {CustomEvent<IgPredictionDetail>} ig-prediction - `{ predictions: Array<{ index, label, probability }> }`: the top-k, highest first.
- * @fires {CustomEvent<IgProgressDetail>} ig-progress - `{ stepsDone, stepsTotal, fraction }` while the attributions are computed.
+ * @fires {CustomEvent<IgProgressDetail>} ig-progress - `{ stepsDone, stepsTotal, fraction, path, partial? }` while the attributions are computed: `path` holds the points evaluated so far (alphas, scores, mean |gradient|), `partial` a coarse map `{ attributions, shape, steps, delta }` when a refinement level completes.
  * @fires {CustomEvent<IgResult>} ig-complete - The explanation (`IgResult`: target, attributions, shape, sum, scores, delta, path, timings…).
  * @fires {CustomEvent<IgErrorDetail>} ig-error - `{ code, message, attribute? }`; `message` says how to fix it. Never `aborted`: a cancelled run only rejects its `explain()` promise.
  *
@@ -335,6 +335,8 @@ export class IgExplainer extends LitElement {
     const status = this.status;
     const result = status === 'done' ? controller.result : null;
     const running = controller.running && !problems.length;
+    // The saturation plots: the result's path, or the points evaluated so far while running.
+    const chartPath = result?.path ?? (running ? controller.progress?.path : null) ?? null;
     const imageUrl = this.#imageUrl();
     const fit = OBJECT_FIT[config?.fit ?? 'pad'] ?? 'contain';
     const frame = { 'aspect-ratio': this.#aspectRatio(result) };
@@ -396,7 +398,12 @@ export class IgExplainer extends LitElement {
             ? view.predictionList(predictions, this.#targetIndex(predictions, config))
             : nothing
         }
-        ${result && view ? [view.completeness(result), view.charts(result)] : nothing}
+        ${result && view ? view.completeness(result) : nothing}
+        ${
+          chartPath && config && view
+            ? view.charts(chartPath, result?.output ?? config.output)
+            : nothing
+        }
         ${this.controls && config && view ? view.controls(this, config, predictions) : nothing}
         <div class="visually-hidden" role="status" aria-live="polite">
           ${

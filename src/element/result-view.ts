@@ -3,7 +3,14 @@
 // separate chunk), so that the first load of a page stays small.
 import { html, nothing, type TemplateResult } from 'lit';
 import { MAX_STEPS } from '../shared/defaults.js';
-import type { IgColormap, IgPolarity, IgPrediction, IgResult } from '../shared/types.js';
+import type {
+  IgColormap,
+  IgOutput,
+  IgPath,
+  IgPolarity,
+  IgPrediction,
+  IgResult,
+} from '../shared/types.js';
 import type { AttributeValues, ExplainerConfig } from './attributes.js';
 import { formatNumber, lineChart } from './charts.js';
 import { cssomStyle, type CssomStyles } from './cssom-style.js';
@@ -109,15 +116,16 @@ export function completeness(result: IgResult): TemplateResult {
   </p>`;
 }
 
-export function charts(result: IgResult): TemplateResult {
-  const { alphas, scores, gradientNorms } = result.path;
+/** The tutorial's saturation plots, from a finished result or the path evaluated so far. */
+export function charts(path: IgPath, output: IgOutput): TemplateResult {
+  const { alphas, scores, gradientNorms } = path;
   return html`<div part="charts">
     ${lineChart({
-      title: `Target ${result.output} along the path`,
+      title: `Target ${output} along the path`,
       xs: alphas,
       ys: scores,
       xLabel: 'α',
-      yLabel: result.output,
+      yLabel: output,
     })}
     ${lineChart({
       title: 'Mean |gradient| along the path',

@@ -1,7 +1,7 @@
 // Integrated Gradients (Sundararajan et al. 2017), batched along the path, as the TF tutorial.
 import * as tf from '@tensorflow/tfjs';
 import { MAX_STEPS } from '../shared/defaults.js';
-import type { IgMethod, IgOutput, IgProgressDetail, IgResult } from '../shared/types.js';
+import type { IgMethod, IgOutput, IgPath, IgProgressDetail, IgResult } from '../shared/types.js';
 import { IgError, abortError, isIgError } from '../shared/types.js';
 import { integrationRule, refinementPlan, type RefinementLevel } from './integration-rules.js';
 import type { Classifier } from './preprocess.js';
@@ -86,6 +86,15 @@ export async function integratedGradients(
       ends.baseline ?? scores[0],
       ends.input ?? scores[scores.length - 1],
     ];
+    // The path of the first `points` of the plan, in increasing alpha (node order).
+    const pathOf = (points: number): IgPath => {
+      const used = plan.order.slice(0, points).sort((a, b) => a - b);
+      return {
+        alphas: used.map((k) => rule.alphas[k]),
+        scores: used.map((k) => scores[k]),
+        gradientNorms: used.map((k) => gradientNorms[k]),
+      };
+    };
     let level = 0;
     let final: { attributions: Float32Array; sum: number; level: RefinementLevel } | null = null;
     for (let start = 0; start < total && !final; start += batchSize) {
@@ -158,6 +167,7 @@ export async function integratedGradients(
         stepsDone: done,
         stepsTotal: total,
         fraction: done / total,
+        path: pathOf(done),
         ...(partial ? { partial } : {}),
       });
       await yieldToEventLoop();
@@ -167,7 +177,6 @@ export async function integratedGradients(
 
     const [scoreBaseline, scoreInput] = scoreEnds();
     // The path the estimate used, in increasing alpha (node order).
-    const used = plan.order.slice(0, final.level.points).sort((a, b) => a - b);
     return {
       attributions: final.attributions,
       shape,
@@ -177,11 +186,7 @@ export async function integratedGradients(
       delta: Math.abs(final.sum - (scoreInput - scoreBaseline)),
       steps: final.level.steps,
       method,
-      path: {
-        alphas: used.map((k) => rule.alphas[k]),
-        scores: used.map((k) => scores[k]),
-        gradientNorms: used.map((k) => gradientNorms[k]),
-      },
+      path: pathOf(final.level.points),
     };
   } catch (error) {
     throw asIgError(error);

@@ -92,6 +92,8 @@ export interface IgProgressDetail {
   fraction: number;
   /** A coarse map, when a refinement level has just completed (not the last one). */
   partial?: IgPartialAttributions;
+  /** The path points evaluated so far, in increasing alpha: the saturation plots, live. */
+  path?: IgPath;
 }
 
 /** A complete but coarser IG estimate, shown while the full one is computed. */

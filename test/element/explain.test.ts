@@ -165,6 +165,36 @@ describe('<ig-explainer> explanations', function () {
     expect(result.delta / Math.abs(result.scoreInput - result.scoreBaseline)).to.be.at.most(0.05);
   });
 
+  it('draws the saturation plots live, from the path evaluated so far', async () => {
+    const el = await element('manual');
+    el.steps = 16;
+    el.batchSize = 4;
+    const seen: Array<{ stepsDone: number; points: number; sorted: boolean }> = [];
+    let chartsWhileRunning = 0;
+    el.addEventListener('ig-progress', (event) => {
+      const { stepsDone, path } = (event as CustomEvent<IgProgressDetail>).detail;
+      const alphas = path?.alphas ?? [];
+      seen.push({
+        stepsDone,
+        points: alphas.length,
+        sorted: alphas.every((a, i) => i === 0 || a > alphas[i - 1]),
+      });
+      void el.updateComplete.then(() => {
+        if (
+          el.status === 'attributing' &&
+          part(el, 'charts')?.querySelector('svg polyline, svg path')
+        )
+          chartsWhileRunning += 1;
+      });
+    });
+    const result = await el.explain();
+    // 17 trapezoid points in batches of 4: five reports, each with every point evaluated so far.
+    expect(seen.map((s) => s.stepsDone)).to.deep.equal([4, 8, 12, 16, 17]);
+    expect(seen.every((s) => s.points === s.stepsDone && s.sorted)).to.equal(true);
+    expect(chartsWhileRunning).to.be.at.least(1);
+    expect(result.path.alphas).to.have.length(17);
+  });
+
   it('explain() resolves with the result; a second explain() rejects the first with aborted', async () => {
     const el = await element('manual');
     const recorder = record(el);

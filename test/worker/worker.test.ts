@@ -136,7 +136,13 @@ describe('worker runtime', function () {
     expect(result.target.label).to.equal(predictions[0][0].label);
     // Trapezoid: steps + 1 points, in two batches of at most 4.
     expect(progress.map((p) => p.stepsDone)).to.deep.equal([4, 7]);
-    expect(progress.at(-1)).to.deep.equal({ stepsDone: 7, stepsTotal: 7, fraction: 1 });
+    // The last report's path (the points so far) is the whole path of the result.
+    expect(progress.at(-1)).to.deep.equal({
+      stepsDone: 7,
+      stepsTotal: 7,
+      fraction: 1,
+      path: result.path,
+    });
     const sum = result.attributions.reduce((a, b) => a + b, 0);
     expect(sum).to.be.closeTo(result.sum, 1e-4 * Math.max(1, Math.abs(sum)));
     expect(result.delta).to.be.closeTo(
