@@ -6,23 +6,15 @@
 //   node scripts/shapes-dataset.mjs [--out dir] [--seed n] [--count n]
 // writes a contact sheet of samples (PNG) for a look at the data.
 
+import { mulberry32 } from './fixtures/prng.mjs';
+
+export { mulberry32 };
+
 export const SIZE = 64;
 export const CLASSES = ['circle', 'square', 'triangle', 'star', 'cross', 'heart'];
 
 /** The seeds of the splits; `npm run train:shapes` and the fixtures use them. */
 export const SPLIT_SEEDS = { train: 1001, val: 2002, test: 3003 };
-
-/** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A per-image seed, so sample i of a split does not depend on how many came before it. */
 function sampleSeed(seed, index) {
