@@ -97,8 +97,16 @@ export async function integratedGradients(
     };
     let level = 0;
     let final: { attributions: Float32Array; sum: number; level: RefinementLevel } | null = null;
-    for (let start = 0; start < total && !final; start += batchSize) {
-      const end = Math.min(start + batchSize, total);
+    for (let start = 0, end = 0; start < total && !final; start = end) {
+      end = Math.min(start + batchSize, total);
+      // The first coarse maps come early: in the run's first quarter, a batch ends where a
+      // shown level does, even when a larger batch would fit.
+      if (options.partials) {
+        const cut = plan.levels.find(
+          ({ points }) => points > start && points < end && points <= total / 4,
+        );
+        if (cut) end = cut.points;
+      }
       const nodes = plan.order.slice(start, end);
       const batch = tf.tidy(() => {
         const alphas = tf.tensor1d(nodes.map((k) => rule.alphas[k])).reshape([-1, 1, 1, 1]);

@@ -188,8 +188,9 @@ describe('<ig-explainer> explanations', function () {
       });
     });
     const result = await el.explain();
-    // 17 trapezoid points in batches of 4: five reports, each with every point evaluated so far.
-    expect(seen.map((s) => s.stepsDone)).to.deep.equal([4, 8, 12, 16, 17]);
+    // 17 trapezoid points in batches of 4, the first batches cut at the coarse levels of 1 and 2
+    // segments (2 and 3 points); each report holds every point evaluated so far.
+    expect(seen.map((s) => s.stepsDone)).to.deep.equal([2, 3, 7, 11, 15, 17]);
     expect(seen.every((s) => s.points === s.stepsDone && s.sorted)).to.equal(true);
     expect(chartsWhileRunning).to.be.at.least(1);
     expect(result.path.alphas).to.have.length(17);

@@ -359,6 +359,38 @@ for (const backend of ['cpu', 'webgl']) {
       }
     });
 
+    it('shows the first coarse map early even when the whole path fits one batch', async () => {
+      const model = convModel(16, 5, 3);
+      const image = testImage(16, 16, 5);
+      const baseline = makeBaseline('black', image, 0);
+      try {
+        const reports: IgProgressDetail[] = [];
+        const calls = counted(model.classifier);
+        const result = await integratedGradients(
+          calls.classifier,
+          image,
+          baseline,
+          options({
+            target: 1,
+            steps: 50,
+            batchSize: 64,
+            partials: true,
+            onProgress: (p) => reports.push(p),
+          }),
+        );
+        // Batches cut at the levels of 1, 2 and 10 segments (2, 3 and 11 points, within the
+        // first quarter of 51), then the rest in one: still 51 images.
+        expect(reports.map((p) => p.stepsDone)).to.deep.equal([2, 3, 11, 51]);
+        expect(reports[0].partial?.steps).to.equal(1);
+        expect(calls.images()).to.equal(51);
+        expect(result.steps).to.equal(50);
+      } finally {
+        image.dispose();
+        baseline.dispose();
+        model.dispose();
+      }
+    });
+
     it('skips the forward pass at the image when its score is given', async () => {
       const model = convModel(16, 5, 3);
       const image = testImage(16, 16, 5);
