@@ -10,6 +10,8 @@ type Conv2DAttrs = {
 };
 
 let original: tf.GradConfig | null = null;
+/** The backends on which the input gradient runs as a convolution; the others keep TF.js's. */
+let fastBackends = new Set<string>();
 
 /**
  * Overrides the gradient of the `Conv2D` kernel so that its input gradient (the only one IG
@@ -17,10 +19,13 @@ let original: tf.GradConfig | null = null;
  * filter: a transposed convolution. On WASM that is XNNPACK's fast convolution instead of the
  * naive `Conv2DBackpropInput` loop (README, "Performance: backend choice"). Strides above 1 are
  * handled by spreading `dy` out with zeros first. The filter gradient, and anything not NHWC or
- * with dilations, goes to TF.js's own gradient. The registry is global to TF.js, so this is done
- * once, whatever the backend; calling it again does nothing.
+ * with dilations, goes to TF.js's own gradient. The registry is global to TF.js: the override is
+ * registered once, and applies only on `backends` (WASM by default, where it was measured; on
+ * WebGL the im2col of the 7x7/2 stem's gradient exceeds the texture size limit at 224x224).
+ * Calling it again only changes `backends`.
  */
-export function registerFastConvGradient(): void {
+export function registerFastConvGradient(backends: readonly string[] = ['wasm']): void {
+  fastBackends = new Set(backends);
   if (original) return;
   const own = tf.getGradient('Conv2D');
   if (!own) throw new Error('TF.js has no gradient registered for Conv2D');
@@ -31,6 +36,7 @@ export function registerFastConvGradient(): void {
     outputsToSave: own.outputsToSave,
     gradFunc: (dy, saved, attrs) => {
       const grads = own.gradFunc(dy, saved, attrs);
+      if (!fastBackends.has(tf.getBackend())) return grads;
       const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
       const dx = inputGradient(dy as tf.Tensor4D, x.shape, filter, attrs as unknown as Conv2DAttrs);
       return dx ? { ...grads, x: dx } : grads;

@@ -81,8 +81,9 @@ for (const backend of ['cpu', 'wasm']) {
     before(async () => {
       if (backend === 'wasm') setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
       expect(await tf.setBackend(backend)).to.equal(true);
-      registerFastConvGradient();
-      registerFastConvGradient(); // idempotent
+      // The worker enables it on WASM only; cpu checks the same arithmetic exactly.
+      registerFastConvGradient(['cpu', 'wasm']);
+      registerFastConvGradient(['cpu', 'wasm']); // idempotent
     });
 
     for (const c of CASES) {
@@ -145,3 +146,19 @@ for (const backend of ['cpu', 'wasm']) {
     });
   });
 }
+
+describe('registerFastConvGradient, default backends', () => {
+  after(() => registerFastConvGradient(['cpu', 'wasm']));
+
+  it('leaves TF.js its own Conv2DBackpropInput on a backend it does not cover', async () => {
+    expect(await tf.setBackend('cpu')).to.equal(true);
+    registerFastConvGradient(); // WASM only
+    const x = tf.randomNormal([1, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const filter = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const profile = await tf.profile(() =>
+      tf.grad((input) => tf.sum(tf.conv2d(input as tf.Tensor4D, filter, 1, 'same')))(x),
+    );
+    expect(profile.kernels.map((k) => k.name)).to.include('Conv2DBackpropInput');
+    tf.dispose([x, filter, profile.result as tf.Tensor]);
+  });
+});
