@@ -2,6 +2,7 @@
 import { expect } from '@open-wc/testing';
 import '../../src/index.js';
 import type { IgExplainer } from '../../src/index.js';
+import { terminateWorker } from '../../src/client/explain-client.js';
 import { TINY_MODEL } from '../element/helpers.js';
 
 /** Attributes of a fast, valid explanation with the 10-class fixture (24x24 input). */
@@ -67,4 +68,27 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
   return max;
+}
+
+/**
+ * The hooks of a suite that starts from a fresh worker, counts the workers it starts, fails a test
+ * that lets anything go uncaught, and removes every element after each test.
+ */
+export function isolatedSuite(): { workers: { instances: Worker[] } } {
+  const workers = spyOnWorkers();
+  let guard: ReturnType<typeof guardUncaught>;
+  before(() => {
+    terminateWorker();
+    guard = guardUncaught();
+  });
+  after(() => {
+    guard.stop();
+    workers.restore();
+    terminateWorker();
+  });
+  afterEach(() => {
+    expect(guard.errors).to.deep.equal([]);
+    document.querySelectorAll('ig-explainer').forEach((el) => el.remove());
+  });
+  return { workers };
 }

@@ -4,7 +4,7 @@
 // test/element/explain.test.ts; two concurrent requests on one model load in
 // test/worker/worker.test.ts.
 import { expect, waitUntil } from '@open-wc/testing';
-import { terminateWorker, workerMemory } from '../../src/client/explain-client.js';
+import { workerMemory } from '../../src/client/explain-client.js';
 import type { IgExplainer, IgResult } from '../../src/index.js';
 import { isIgError } from '../../src/index.js';
 import {
@@ -16,7 +16,7 @@ import {
   type Recorded,
 } from '../element/helpers.js';
 import { requestCount, testOrigins, uncachedModelUrl } from '../worker/helpers.js';
-import { guardUncaught, makeElement, maxDifference, rejection, spyOnWorkers } from './helpers.js';
+import { isolatedSuite, makeElement, maxDifference, rejection } from './helpers.js';
 
 const IMAGES = [0, 1, 2, 3, 4, 5].map((seed) => testImage(seed));
 
@@ -36,22 +36,7 @@ function attributesOf(el: IgExplainer): Record<string, string> {
 
 describe('reliability: races and lifecycle', function () {
   this.timeout(180000);
-  const workers = spyOnWorkers();
-  let guard: ReturnType<typeof guardUncaught>;
-
-  before(() => {
-    terminateWorker();
-    guard = guardUncaught();
-  });
-  after(() => {
-    guard.stop();
-    workers.restore();
-    terminateWorker();
-  });
-  afterEach(() => {
-    expect(guard.errors).to.deep.equal([]);
-    document.querySelectorAll('ig-explainer').forEach((el) => el.remove());
-  });
+  const { workers } = isolatedSuite();
 
   // First: the worker starts here, so the spy sees every worker of the page.
   it('twelve elements, two models: one worker, each model.json fetched once, each its own result', async () => {

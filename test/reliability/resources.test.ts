@@ -1,16 +1,12 @@
 // Leaks and resources: 50 runs in a row, a lost WebGL context, a batch too large for memory.
 import { expect, waitUntil } from '@open-wc/testing';
-import {
-  loseWorkerContext,
-  terminateWorker,
-  workerMemory,
-} from '../../src/client/explain-client.js';
+import { loseWorkerContext, workerMemory } from '../../src/client/explain-client.js';
 import { BATCH_MEMORY_BUDGET, autoBatchSize, checkBatchMemory } from '../../src/engine/explain.js';
 import type { IgError, IgResult } from '../../src/index.js';
 import { isIgError } from '../../src/index.js';
 import { record, sleep, testImage } from '../element/helpers.js';
 import { modelUrl } from '../worker/helpers.js';
-import { guardUncaught, makeElement, rejection, spyOnWorkers } from './helpers.js';
+import { isolatedSuite, makeElement, rejection } from './helpers.js';
 
 const SMALL = testImage(3);
 
@@ -35,22 +31,7 @@ async function pressure(done: () => boolean, rounds = 40): Promise<void> {
 
 describe('reliability: leaks and resources', function () {
   this.timeout(180000);
-  const workers = spyOnWorkers();
-  let guard: ReturnType<typeof guardUncaught>;
-
-  before(() => {
-    terminateWorker();
-    guard = guardUncaught();
-  });
-  after(() => {
-    guard.stop();
-    workers.restore();
-    terminateWorker();
-  });
-  afterEach(() => {
-    expect(guard.errors).to.deep.equal([]);
-    document.querySelectorAll('ig-explainer').forEach((el) => el.remove());
-  });
+  const { workers } = isolatedSuite();
 
   it('50 explanations in a row: worker tensors and bytes come back, results are not retained', async () => {
     const el = makeElement({ src: SMALL });
