@@ -50,6 +50,26 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the promise to reject');
 }
 
+/** The 16x16 conv model, a test image and a black baseline, disposed after `use`. */
+async function withConvModel(
+  use: (setup: {
+    model: ReturnType<typeof convModel>;
+    image: tf.Tensor3D;
+    baseline: tf.Tensor3D;
+  }) => Promise<void>,
+): Promise<void> {
+  const model = convModel(16, 5, 3);
+  const image = testImage(16, 16, 5);
+  const baseline = makeBaseline('black', image, 0);
+  try {
+    await use({ model, image, baseline });
+  } finally {
+    image.dispose();
+    baseline.dispose();
+    model.dispose();
+  }
+}
+
 for (const backend of ['cpu', 'webgl']) {
   describe(`integratedGradients on ${backend}`, () => {
     before(async () => {
@@ -104,10 +124,7 @@ for (const backend of ['cpu', 'webgl']) {
     });
 
     it('with trapezoid equals the TensorFlow tutorial ported literally', async () => {
-      const model = convModel(16, 5, 3);
-      const image = testImage(16, 16, 5);
-      const baseline = makeBaseline('black', image, 0);
-      try {
+      await withConvModel(async ({ model, image, baseline }) => {
         const target = 1;
         const ported = tutorial.integratedGradients(
           model.classifier,
@@ -134,11 +151,7 @@ for (const backend of ['cpu', 'webgl']) {
           tf.softmax(model.classifier(image.expandDims(0) as tf.Tensor4D)).dataSync(),
         );
         expect(result.scoreInput).to.be.closeTo(probability[target], 1e-6);
-      } finally {
-        image.dispose();
-        baseline.dispose();
-        model.dispose();
-      }
+      });
     });
 
     async function completenessErrors(
@@ -321,10 +334,7 @@ for (const backend of ['cpu', 'webgl']) {
     });
 
     it('reports coarse maps that are the coarser rules, reusing their points in the full run', async () => {
-      const model = convModel(16, 5, 3);
-      const image = testImage(16, 16, 5);
-      const baseline = makeBaseline('black', image, 0);
-      try {
+      await withConvModel(async ({ model, image, baseline }) => {
         const partials: NonNullable<IgProgressDetail['partial']>[] = [];
         const calls = counted(model.classifier);
         const result = await integratedGradients(
@@ -352,18 +362,11 @@ for (const backend of ['cpu', 'webgl']) {
         expect(relativeError(partials[2].attributions, ten.attributions)).to.be.below(1e-5);
         expect(partials[2].delta).to.be.closeTo(ten.delta, 1e-6);
         expect(partials[2].shape).to.deep.equal([16, 16, 3]);
-      } finally {
-        image.dispose();
-        baseline.dispose();
-        model.dispose();
-      }
+      });
     });
 
     it('shows the first coarse map early even when the whole path fits one batch', async () => {
-      const model = convModel(16, 5, 3);
-      const image = testImage(16, 16, 5);
-      const baseline = makeBaseline('black', image, 0);
-      try {
+      await withConvModel(async ({ model, image, baseline }) => {
         const reports: IgProgressDetail[] = [];
         const calls = counted(model.classifier);
         const result = await integratedGradients(
@@ -384,18 +387,11 @@ for (const backend of ['cpu', 'webgl']) {
         expect(reports[0].partial?.steps).to.equal(1);
         expect(calls.images()).to.equal(51);
         expect(result.steps).to.equal(50);
-      } finally {
-        image.dispose();
-        baseline.dispose();
-        model.dispose();
-      }
+      });
     });
 
     it('skips the forward pass at the image when its score is given', async () => {
-      const model = convModel(16, 5, 3);
-      const image = testImage(16, 16, 5);
-      const baseline = makeBaseline('black', image, 0);
-      try {
+      await withConvModel(async ({ model, image, baseline }) => {
         const plain = await integratedGradients(
           model.classifier,
           image,
@@ -417,18 +413,11 @@ for (const backend of ['cpu', 'webgl']) {
         // The 6 nodes and the baseline; the image's score came with the prediction.
         expect(calls.images()).to.equal(7);
         expect(given.delta).to.be.closeTo(plain.delta, 1e-6);
-      } finally {
-        image.dispose();
-        baseline.dispose();
-        model.dispose();
-      }
+      });
     });
 
     it('leaks no tensor after a run, an aborted run or a failed run', async () => {
-      const model = convModel(16, 5, 3);
-      const image = testImage(16, 16, 5);
-      const baseline = makeBaseline('black', image, 0);
-      try {
+      await withConvModel(async ({ model, image, baseline }) => {
         const before = tf.memory().numTensors;
         await integratedGradients(
           model.classifier,
@@ -478,11 +467,7 @@ for (const backend of ['cpu', 'webgl']) {
         );
         expect(isIgError(early) && early.code).to.equal('aborted');
         expect(tf.memory().numTensors).to.equal(before);
-      } finally {
-        image.dispose();
-        baseline.dispose();
-        model.dispose();
-      }
+      });
     });
 
     it('lets an abort posted from another task land between batches', async () => {
