@@ -1,6 +1,8 @@
-// custom-elements.json is generated from the element's JSDoc (`npm run analyze`); `npm test`
-// fails when the committed one is stale (scripts/check-manifest.mjs).
+// custom-elements.json is generated (`npm run analyze`); `npm test` fails when the committed one is
+// stale (scripts/check-manifest.mjs). The option attributes come from the options table
+// (src/shared/options.ts); the rest (methods, events, parts, `status`) from the element's JSDoc.
 import { readFileSync } from 'node:fs';
+import { defaultText, keywordTypes, loadOptions } from './scripts/options-table.mjs';
 
 const read = (path) => readFileSync(new URL(path, import.meta.url), 'utf8');
 
@@ -15,25 +17,30 @@ function constants() {
   return values;
 }
 
-/** String-literal unions of src/shared/types.ts: `IgFit` reads `'pad' | 'crop' | 'stretch'`. */
-function unions() {
-  const values = new Map();
-  for (const [, name, value] of read('./src/shared/types.ts').matchAll(
-    /export type (\w+) =\s*([^;]+);/g,
-  )) {
-    const words = value
-      .split('|')
-      .map((w) => w.trim())
-      .filter(Boolean);
-    if (words.every((w) => /^'[^']*'$/.test(w))) values.set(name, words.join(' | '));
-  }
-  return values;
+/** The options table's rows as manifest attributes and fields, in table order. */
+function tableItems(options) {
+  const attributes = options.map((o) => ({
+    name: o.attribute,
+    type: { text: o.type },
+    default: defaultText(o.default),
+    description: o.doc,
+    fieldName: o.property,
+  }));
+  const members = options.map((o) => ({
+    kind: 'field',
+    name: o.property,
+    type: { text: o.type },
+    default: defaultText(o.default),
+    description: o.doc,
+    attribute: o.attribute,
+    ...(o.reflect ? { reflects: true } : {}),
+  }));
+  return { attributes, members };
 }
 
-/** The public surface only, with shared constants and unions spelled out for tools and docs. */
-function publicApi() {
+/** The public surface only, with shared constants and keyword types spelled out. */
+function publicApi(options, types) {
   const defaults = constants();
-  const types = unions();
   const spell = (type) =>
     type && { ...type, text: type.text.replace(/\b\w+\b/g, (word) => types.get(word) ?? word) };
   return {
@@ -44,11 +51,16 @@ function publicApi() {
         module.declarations = (module.declarations ?? []).filter((d) => exported.has(d.name));
         for (const declaration of module.declarations) {
           declaration.members = declaration.members?.filter(
-            (m) => !m.privacy && !m.name.startsWith('#'),
+            (m) => !m.privacy && !m.name.startsWith('#') && !m.static,
           );
           for (const item of [...(declaration.members ?? []), ...(declaration.attributes ?? [])]) {
             if (defaults.has(item.default)) item.default = defaults.get(item.default);
             if (item.type) item.type = spell(item.type);
+          }
+          if (declaration.tagName === 'ig-explainer') {
+            const table = tableItems(options);
+            declaration.attributes = [...table.attributes, ...(declaration.attributes ?? [])];
+            declaration.members = [...table.members, ...(declaration.members ?? [])];
           }
         }
       }
@@ -62,5 +74,5 @@ export default {
   litelement: true,
   // package.json's customElements field is written by hand; the analyzer must not rewrite it.
   packagejson: false,
-  plugins: [publicApi()],
+  plugins: [publicApi(await loadOptions(), await keywordTypes())],
 };

@@ -1,33 +1,15 @@
 import { IgExplainer } from './element/ig-explainer.component.js';
 import type { IgEventMap } from './shared/events.js';
+import type { OptionJsxAttributes } from './shared/options.js';
 
 // A second copy of the bundle on the page (a CDN tag and a bundler import, say) must not throw.
 if (!customElements.get('ig-explainer')) customElements.define('ig-explainer', IgExplainer);
 
-/** Attributes of <ig-explainer> as written in JSX templates (kebab-case, as in HTML). */
-export interface IgExplainerJsxAttributes {
-  src?: string;
-  alt?: string;
-  'model-url'?: string;
-  'labels-url'?: string;
-  baseline?: string;
-  seed?: number | string;
-  steps?: number | string;
-  method?: IgExplainer['method'];
-  output?: IgExplainer['output'];
-  target?: string | number;
-  'batch-size'?: number | string;
-  fit?: IgExplainer['fit'];
-  'input-range'?: IgExplainer['inputRange'];
-  loading?: IgExplainer['loading'];
-  backend?: IgExplainer['backend'];
-  'top-k'?: number | string;
-  'overlay-alpha'?: number | string;
-  colormap?: IgExplainer['colormap'];
-  polarity?: IgExplainer['polarity'];
-  'clip-percentile'?: number | string;
-  tolerance?: number | string;
-  controls?: boolean;
+/**
+ * Attributes of <ig-explainer> as written in JSX templates (kebab-case, as in HTML): the options
+ * table's (shared/options.ts) and the global ones frameworks pass through.
+ */
+export interface IgExplainerJsxAttributes extends OptionJsxAttributes {
   id?: string;
   class?: string;
   className?: string;

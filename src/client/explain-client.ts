@@ -17,6 +17,7 @@ import type {
   IgThread,
 } from '../shared/types.js';
 import { IgError, abortError } from '../shared/types.js';
+import { BASELINES } from '../shared/keywords.js';
 import { decodeImage, imageUrl } from './decode-image.js';
 
 /** An explanation as the element asks for it: images by URL (or a slotted <img>), not decoded. */
@@ -40,7 +41,7 @@ export interface WorkerTestFlags {
   noWebgl?: boolean;
 }
 
-const NAMED_BASELINES: readonly string[] = ['black', 'white', 'random', 'blur'];
+const NAMED_BASELINES: readonly string[] = BASELINES;
 
 // Rollup turns this into the URL of the emitted worker chunk; the dev server serves it as is.
 const WORKER_URL = new URL('../worker/worker.ts', import.meta.url);

@@ -1,40 +1,24 @@
 import { LitElement, adoptStyles, html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { ExplainInput } from '../client/explain-client.js';
-import {
-  DEFAULT_CLIP_PERCENTILE,
-  DEFAULT_METHOD,
-  DEFAULT_MODEL_URL,
-  DEFAULT_OVERLAY_ALPHA,
-  DEFAULT_STEPS,
-  DEFAULT_TOP_K,
-  MAX_TOP_K,
-} from '../shared/defaults.js';
+import { DEFAULT_TOP_K, MAX_TOP_K } from '../shared/defaults.js';
 import type { IgEventMap } from '../shared/events.js';
 import {
   IgError,
-  type IgBackendChoice,
-  type IgColormap,
   type IgFit,
-  type IgInputRange,
-  type IgLoading,
-  type IgMethod,
-  type IgOutput,
-  type IgPolarity,
   type IgPrediction,
   type IgResult,
   type IgStatus,
 } from '../shared/types.js';
 import {
-  batchSizeAttribute,
-  numberAttribute,
-  optionalNumberAttribute,
-  stringAttribute,
-  targetAttribute,
+  optionDefaults,
+  optionProperties,
   validateAttributes,
+  type AttributeValues,
   type ExplainerConfig,
   type Validation,
 } from './attributes.js';
+import { changeKey, requestOptions } from '../shared/validate.js';
 import { cssomStyle } from './cssom-style.js';
 import { ExplainController, type Emit } from './explain-controller.js';
 import { styles } from './ig-explainer.styles.js';
@@ -62,6 +46,10 @@ const STATUS_TEXT: Record<IgStatus, string> = {
   done: '',
   error: 'The explanation failed; see the error message.',
 };
+
+// The option properties (`steps`, `modelUrl`…), declared by the options table.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface IgExplainer extends AttributeValues {}
 
 /**
  * Explains an image classifier's prediction with Integrated Gradients (Sundararajan et al. 2017,
@@ -112,88 +100,24 @@ const STATUS_TEXT: Record<IgStatus, string> = {
  * @cssprop [--ig-font=inherit] - Font of the element.
  * @cssprop [--ig-color=inherit] - Text colour of the element.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class IgExplainer extends LitElement {
   static override styles = styles;
 
-  /** The image to explain (a URL); a slotted `<img>` is used when absent. */
-  @property() src: string | null = null;
-
-  /** Text alternative of the image; defaults to the slotted image's `alt` or a generic one. */
-  @property() alt: string | null = null;
-
-  /** URL of a TF.js model.json or a TF Hub / Kaggle model; several space-separated URLs are tried in order. */
-  @property({ attribute: 'model-url', converter: stringAttribute(DEFAULT_MODEL_URL) })
-  modelUrl: string = DEFAULT_MODEL_URL;
-
-  /** URL of a JSON array of class names or a text file with one a line; built-in ImageNet labels when absent. */
-  @property({ attribute: 'labels-url' }) labelsUrl: string | null = null;
-
-  /** `black`, `white`, `random`, `blur` or an image URL: the IG starting point. */
-  @property({ converter: stringAttribute('black') }) baseline = 'black';
-
-  /** Seed of `random` and any other randomness. */
-  @property({ converter: numberAttribute(0) }) seed = 0;
-
-  /** Segments of the straight-line path (the tutorial's `m_steps`), 1 to 4096. */
-  @property({ converter: numberAttribute(DEFAULT_STEPS) }) steps: number = DEFAULT_STEPS;
-
-  /** Integration rule: `gausslegendre`, `trapezoid`, `riemann-left`, `riemann-right` or `riemann-middle`. */
-  @property({ converter: stringAttribute(DEFAULT_METHOD) }) method: IgMethod = DEFAULT_METHOD;
-
-  /** What is explained: the target's softmax `probability` or its `logit`. */
-  @property({ converter: stringAttribute('probability') }) output: IgOutput = 'probability';
-
-  /** `auto` (the top-1 class), a class index, or a label text. */
-  @property({ converter: targetAttribute }) target: 'auto' | number | string = 'auto';
-
-  /** Path points per model call, or `auto`. */
-  @property({ attribute: 'batch-size', converter: batchSizeAttribute }) batchSize: number | 'auto' =
-    'auto';
-
-  /** How the image is brought to the model's input size: `pad`, `crop` or `stretch`. */
-  @property({ converter: stringAttribute('pad') }) fit: IgFit = 'pad';
-
-  /** Pixel scaling the model expects: `0,1`, `-1,1` or `0,255`. */
-  @property({ attribute: 'input-range', converter: stringAttribute('0,1') })
-  inputRange: IgInputRange = '0,1';
-
-  /** `lazy` (near the viewport), `eager` (at once) or `manual` (on `explain()` or a click). */
-  @property({ reflect: true, converter: stringAttribute('lazy') }) loading: IgLoading = 'lazy';
-
-  /** TF.js backend: `auto`, `webgl`, `wasm` or `cpu`. */
-  @property({ converter: stringAttribute('auto') }) backend: IgBackendChoice = 'auto';
-
-  /** Number of predictions listed, 1 to 20. */
-  @property({ attribute: 'top-k', converter: numberAttribute(DEFAULT_TOP_K) }) topK: number =
-    DEFAULT_TOP_K;
-
-  /** Opacity of the attribution overlay, 0 to 1. */
-  @property({ attribute: 'overlay-alpha', converter: numberAttribute(DEFAULT_OVERLAY_ALPHA) })
-  overlayAlpha: number = DEFAULT_OVERLAY_ALPHA;
-
-  /** Colours of mask and overlay: `inferno`, `viridis`, `magma`, `gray`, or `diverging` (signed). */
-  @property({ reflect: true, converter: stringAttribute('inferno') }) colormap: IgColormap =
-    'inferno';
-
-  /** Which attributions the mask shows: `absolute` (sum of |attr|, the tutorial's), `positive` or `negative`. */
-  @property({ reflect: true, converter: stringAttribute('absolute') }) polarity: IgPolarity =
-    'absolute';
-
-  /** Mask values above this percentile (50 to 100) are clipped. */
-  @property({ attribute: 'clip-percentile', converter: numberAttribute(DEFAULT_CLIP_PERCENTILE) })
-  clipPercentile: number = DEFAULT_CLIP_PERCENTILE;
-
-  /** Relative completeness error, in (0, 1), at which a progressive run may stop early. */
-  @property({ converter: optionalNumberAttribute }) tolerance: number | null = null;
-
-  /** Shows controls for baseline, steps and target. */
-  @property({ type: Boolean, reflect: true }) controls = false;
+  // One reactive property per row of the options table (shared/options.ts), typed by the
+  // interface of the same name below; their defaults are set in the constructor.
+  static override properties = optionProperties();
 
   /**
    * The phase: `idle`, `loading-model`, `predicting`, `attributing`, `done` or `error`.
    * Reflected for CSS; set by the element (a value written to it is replaced on the next update).
    */
   @property({ reflect: true }) status: IgStatus = 'idle';
+
+  constructor() {
+    super();
+    Object.assign(this, optionDefaults());
+  }
 
   readonly #controller = new ExplainController(this, (type, detail) => this.#emit(type, detail));
   #validation: Validation = { config: null, problems: [] };
@@ -492,24 +416,8 @@ export class IgExplainer extends LitElement {
   #start(config: ExplainerConfig, image: string | HTMLImageElement): Promise<IgResult> {
     this.#loadResultView();
     this.#lastKey = this.#key(config, image);
-    const input: ExplainInput = {
-      modelUrls: config.modelUrls,
-      labelsUrl: config.labelsUrl,
-      image,
-      baseline: config.baseline,
-      seed: config.seed,
-      steps: config.steps,
-      method: config.method,
-      output: config.output,
-      target: config.target,
-      batchSize: config.batchSize,
-      fit: config.fit,
-      inputRange: config.inputRange,
-      backend: config.backend,
-      // top-k is display-only: ask for the most and show the first top-k.
-      topK: MAX_TOP_K,
-      tolerance: config.tolerance,
-    };
+    // top-k is display-only: ask for the most and show the first top-k.
+    const input: ExplainInput = { ...requestOptions(config), image, topK: MAX_TOP_K };
     return this.#controller.run(input);
   }
 
@@ -527,23 +435,7 @@ export class IgExplainer extends LitElement {
 
   /** The inputs of a run: equal keys give the same explanation. */
   #key(config: ExplainerConfig, image: string | HTMLImageElement): string {
-    const c = config;
-    return JSON.stringify([
-      typeof image === 'string' ? image : image.currentSrc || image.src,
-      c.modelUrls,
-      c.labelsUrl,
-      c.baseline,
-      c.seed,
-      c.steps,
-      c.method,
-      c.output,
-      c.target,
-      c.batchSize,
-      c.fit,
-      c.inputRange,
-      c.backend,
-      c.tolerance,
-    ]);
+    return changeKey(config, typeof image === 'string' ? image : image.currentSrc || image.src);
   }
 
   #topK(): number {

@@ -12,6 +12,7 @@ import type {
   IgResult,
 } from '../shared/types.js';
 import type { AttributeValues, ExplainerConfig } from './attributes.js';
+import { BASELINES } from '../shared/keywords.js';
 import { formatNumber, lineChart } from './charts.js';
 import { cssomStyle, type CssomStyles } from './cssom-style.js';
 import { colormapGradient } from './colormaps.js';
@@ -143,7 +144,7 @@ export function controls(
   config: ExplainerConfig,
   predictions: IgPrediction[] | null,
 ): TemplateResult {
-  const baselines = ['black', 'white', 'random', 'blur'];
+  const baselines: string[] = [...BASELINES];
   if (!baselines.includes(config.baseline)) baselines.push(config.baseline);
   const targets: Array<[string, string]> = [['auto', 'Top prediction']];
   for (const p of predictions ?? []) targets.push([String(p.index), p.label]);

@@ -1,5 +1,5 @@
 // Defaults of shared/API.md, in one place for the element, the client and the worker.
-import type { IgMethod } from './types.js';
+import type { IgMethod } from './keywords.js';
 
 export const DEFAULT_MODEL_URL =
   'https://tfhub.dev/google/tfjs-model/imagenet/inception_v1/classification/3/default/1';

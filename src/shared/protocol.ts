@@ -1,44 +1,29 @@
 // The message protocol between the client (page side) and the worker (engine side).
 // Every request carries an id; every reply names the id it answers.
+import type { RequestOptions } from './options.js';
 import type {
   IgBackend,
-  IgBackendChoice,
   IgBaselineKind,
   IgErrorCode,
-  IgFit,
-  IgInputRange,
-  IgMethod,
   IgModelLoadDetail,
-  IgOutput,
   IgPrediction,
   IgProgressDetail,
   IgResult,
 } from './types.js';
 
-/** What one explanation needs; images arrive decoded as transferred ImageBitmaps. */
-export interface ExplainRequest {
-  /** Tried in order until one loads. */
-  modelUrls: string[];
-  /** null: built-in ImageNet labels (1000/1001 classes) or "class N". */
-  labelsUrl: string | null;
+/**
+ * What one explanation needs: the option fields derived from the options table (options.ts; an
+ * entry with a `request` field adds one here) and what is not an attribute. Images arrive decoded
+ * as transferred ImageBitmaps.
+ */
+export interface ExplainRequest extends Omit<RequestOptions, 'baseline'> {
   image: ImageBitmap;
   /** A named baseline, or a decoded baseline image. */
   baseline: IgBaselineKind | ImageBitmap;
   /** What the result reports as `baseline` (the name or the image URL). */
   baselineName: string;
-  seed: number;
-  steps: number;
-  method: IgMethod;
-  output: IgOutput;
-  /** 'auto', a class index, or a label text. */
-  target: 'auto' | number | string;
-  batchSize: number | 'auto';
-  fit: IgFit;
-  inputRange: IgInputRange;
-  backend: IgBackendChoice;
+  /** How many predictions to report, highest first. */
   topK: number;
-  /** Relative completeness error at which a progressive run may stop early; null = run all steps. */
-  tolerance: number | null;
 }
 
 export type ClientMessage =

@@ -1,18 +1,21 @@
-// The public types of shared/API.md. This folder imports nothing.
+// The public types of shared/API.md. This folder imports nothing from outside it; the keyword
+// types come from their lists in keywords.ts.
 
-export type IgMethod =
-  'gausslegendre' | 'trapezoid' | 'riemann-left' | 'riemann-right' | 'riemann-middle';
-export type IgOutput = 'probability' | 'logit';
-export type IgBaselineKind = 'black' | 'white' | 'random' | 'blur';
-export type IgFit = 'pad' | 'crop' | 'stretch';
-export type IgInputRange = '0,1' | '-1,1' | '0,255';
-export type IgLoading = 'lazy' | 'eager' | 'manual';
-export type IgBackendChoice = 'auto' | 'webgl' | 'wasm' | 'cpu';
-export type IgBackend = 'webgl' | 'wasm' | 'cpu';
-export type IgThread = 'worker' | 'main';
-export type IgColormap = 'inferno' | 'viridis' | 'magma' | 'gray' | 'diverging';
-export type IgPolarity = 'absolute' | 'positive' | 'negative';
-export type IgStatus = 'idle' | 'loading-model' | 'predicting' | 'attributing' | 'done' | 'error';
+export type {
+  IgBackend,
+  IgBackendChoice,
+  IgBaselineKind,
+  IgColormap,
+  IgFit,
+  IgInputRange,
+  IgLoading,
+  IgMethod,
+  IgOutput,
+  IgPolarity,
+  IgStatus,
+  IgThread,
+} from './keywords.js';
+import type { IgBackend, IgOutput, IgThread } from './keywords.js';
 
 export type IgErrorCode =
   | 'invalid-attribute'

@@ -1,0 +1,333 @@
+// The options table: every attribute of shared/API.md declared once. The element's properties and
+// converters, validation and its messages, the run's change key, the worker request's fields, the
+// JSX types, the custom-elements manifest and the README's attribute table are all derived from it.
+// Adding an attribute is one entry here plus the code that uses its value.
+import {
+  DEFAULT_CLIP_PERCENTILE,
+  DEFAULT_METHOD,
+  DEFAULT_MODEL_URL,
+  DEFAULT_OVERLAY_ALPHA,
+  DEFAULT_STEPS,
+  DEFAULT_TOP_K,
+  MAX_STEPS,
+  MAX_TOP_K,
+} from './defaults.js';
+import {
+  BACKEND_CHOICES,
+  BASELINES,
+  COLORMAPS,
+  FITS,
+  INPUT_RANGES,
+  LOADINGS,
+  METHODS,
+  OUTPUTS,
+  POLARITIES,
+} from './keywords.js';
+import {
+  absoluteUrl,
+  keyword,
+  keywordHint,
+  numberIn,
+  option,
+  parseNumber,
+  type OptionSpec,
+} from './option-rules.js';
+
+const MAX_BATCH = MAX_STEPS + 1;
+const nullableText = (v: string | null) => v;
+
+/** A keyword attribute: matched case-insensitively, "use a, b or c" when it is none of them. */
+function keywords<
+  A extends string,
+  P extends string,
+  const W extends readonly string[],
+  R extends string | false = P,
+>(
+  attribute: A,
+  property: P,
+  words: W,
+  fallback: W[number],
+  rest: Pick<OptionSpec, 'restarts' | 'doc' | 'reflect'> & { request?: R },
+) {
+  return option<P, W[number], W[number], R, W[number], A>({
+    attribute,
+    property,
+    type: words.map((w) => `'${w}'`).join(' | '),
+    default: fallback,
+    fromAttribute: (v) => (v ?? fallback) as W[number],
+    check: keyword(words),
+    hint: keywordHint(words),
+    request: (rest.request ?? property) as R,
+    ...rest,
+  });
+}
+
+/** A number attribute in [min, max] (or (min, max) when `open`); bad text stays NaN and is reported. */
+function numeric<A extends string, P extends string, R extends string | false = P>(
+  attribute: A,
+  property: P,
+  range: { min: number; max: number; integer: boolean; fallback: number },
+  rest: Pick<OptionSpec, 'restarts' | 'doc'> & { request?: R; hint?: string },
+) {
+  const { min, max, integer, fallback } = range;
+  return option<P, number, number, R, number | string, A>({
+    attribute,
+    property,
+    type: 'number',
+    default: fallback,
+    fromAttribute: (v) => (v === null ? fallback : parseNumber(v)),
+    check: numberIn(min, max, integer),
+    hint: `use ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (default ${fallback})`,
+    ...rest,
+    request: (rest.request ?? property) as R,
+  });
+}
+
+export const OPTIONS = [
+  option<'src', string | null, string | null, false, string, 'src'>({
+    attribute: 'src',
+    property: 'src',
+    type: 'string | null',
+    default: null,
+    restarts: 'prediction',
+    doc: 'The image to explain (a URL); a slotted `<img>` is used when absent.',
+    fromAttribute: nullableText,
+    check: (v, base) =>
+      v === null || (typeof v === 'string' && !v.trim())
+        ? null
+        : typeof v === 'string'
+          ? absoluteUrl(v, base)
+          : undefined,
+    hint: 'use the URL of an image (http, https, data or blob), or remove it and put an <img> inside the element',
+    // The image travels decoded (ExplainRequest.image), not as this URL.
+    request: false,
+  }),
+  option<'alt', string | null, string | null, false, string, 'alt'>({
+    attribute: 'alt',
+    property: 'alt',
+    type: 'string | null',
+    default: null,
+    restarts: 'view',
+    doc: "Text alternative of the image; defaults to the slotted image's `alt` or a generic one.",
+    fromAttribute: nullableText,
+    check: (v) => (v === null || typeof v === 'string' ? v : String(v)),
+    hint: 'use a text',
+    request: false,
+  }),
+  option<'modelUrl', string, string[], 'modelUrls', string, 'model-url'>({
+    attribute: 'model-url',
+    property: 'modelUrl',
+    type: 'string',
+    default: DEFAULT_MODEL_URL,
+    restarts: 'model',
+    doc: 'URL of a TF.js model.json or a TF Hub / Kaggle model; several space-separated URLs are tried in order.',
+    fromAttribute: (v) => v ?? DEFAULT_MODEL_URL,
+    check: (v, base) => {
+      const urls = typeof v === 'string' ? v.trim().split(/\s+/).filter(Boolean) : [];
+      const resolved = urls.map((url) => absoluteUrl(url, base));
+      return urls.length && resolved.every(Boolean) ? (resolved as string[]) : undefined;
+    },
+    hint: 'use the URL of a TF.js model.json or of a TF Hub / Kaggle model (several, space-separated, are tried in order), or remove the attribute for the default Inception V1',
+    request: 'modelUrls',
+  }),
+  option<'labelsUrl', string | null, string | null, 'labelsUrl', string, 'labels-url'>({
+    attribute: 'labels-url',
+    property: 'labelsUrl',
+    type: 'string | null',
+    default: null,
+    restarts: 'prediction',
+    doc: 'URL of a JSON array of class names or a text file with one a line; built-in ImageNet labels when absent.',
+    fromAttribute: nullableText,
+    check: (v, base) =>
+      v === null ? null : typeof v === 'string' && v.trim() ? absoluteUrl(v, base) : undefined,
+    hint: 'use the URL of a JSON array of class names or of a text file with one name a line, or remove the attribute for the built-in ImageNet labels',
+    request: 'labelsUrl',
+  }),
+  option<'baseline', string, string, 'baseline', string, 'baseline'>({
+    attribute: 'baseline',
+    property: 'baseline',
+    type: 'string',
+    default: 'black',
+    restarts: 'attribution',
+    doc: '`black`, `white`, `random`, `blur` or an image URL: the IG starting point.',
+    fromAttribute: (v) => v ?? 'black',
+    check: (v, base) => {
+      if (typeof v !== 'string') return;
+      return keyword(BASELINES)(v) ?? (/[/.:]/.test(v) ? absoluteUrl(v, base) : undefined);
+    },
+    hint: `use ${BASELINES.join(', ')} or the URL of an image`,
+    request: 'baseline',
+  }),
+  numeric(
+    'seed',
+    'seed',
+    { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, integer: true, fallback: 0 },
+    {
+      restarts: 'attribution',
+      doc: 'Seed of `random` and any other randomness.',
+      hint: 'use a whole number, such as 0',
+    },
+  ),
+  numeric(
+    'steps',
+    'steps',
+    { min: 1, max: MAX_STEPS, integer: true, fallback: DEFAULT_STEPS },
+    {
+      restarts: 'attribution',
+      doc: "Segments of the straight-line path (the tutorial's `m_steps`), 1 to 4096.",
+    },
+  ),
+  keywords('method', 'method', METHODS, DEFAULT_METHOD, {
+    restarts: 'attribution',
+    doc: 'Integration rule: `gausslegendre`, `trapezoid`, `riemann-left`, `riemann-right` or `riemann-middle`.',
+  }),
+  keywords('output', 'output', OUTPUTS, 'probability', {
+    restarts: 'attribution',
+    doc: "What is explained: the target's softmax `probability` or its `logit`.",
+  }),
+  option<
+    'target',
+    'auto' | number | string,
+    'auto' | number | string,
+    'target',
+    string | number,
+    'target'
+  >({
+    attribute: 'target',
+    property: 'target',
+    type: "'auto' | number | string",
+    default: 'auto',
+    restarts: 'attribution',
+    doc: '`auto` (the top-1 class), a class index, or a label text.',
+    fromAttribute: (v) =>
+      v === null || v.trim().toLowerCase() === 'auto'
+        ? 'auto'
+        : /^\s*\d+\s*$/.test(v)
+          ? Number(v)
+          : v,
+    check: (v) => {
+      if (v === 'auto' || (typeof v === 'number' && Number.isInteger(v) && v >= 0)) return v;
+      if (typeof v !== 'string' || !v.trim()) return;
+      if (/^\s*\d+\s*$/.test(v)) return Number(v);
+      if (!Number.isNaN(parseNumber(v))) return;
+      return v.trim().toLowerCase() === 'auto' ? 'auto' : v.trim();
+    },
+    hint: 'use auto, a class index (0, 1, 2, …) or a class label',
+    request: 'target',
+  }),
+  option<'batchSize', number | 'auto', number | 'auto', 'batchSize', number | string, 'batch-size'>(
+    {
+      attribute: 'batch-size',
+      property: 'batchSize',
+      type: "number | 'auto'",
+      default: 'auto',
+      restarts: 'attribution',
+      doc: 'Path points per model call, or `auto`.',
+      fromAttribute: (v) =>
+        v === null || v.trim().toLowerCase() === 'auto' ? 'auto' : parseNumber(v),
+      check: (v) => (v === 'auto' ? v : numberIn(1, MAX_BATCH, true)(v)),
+      hint: `use auto or a whole number from 1 to ${MAX_BATCH}`,
+      request: 'batchSize',
+    },
+  ),
+  keywords('fit', 'fit', FITS, 'pad', {
+    restarts: 'prediction',
+    doc: "How the image is brought to the model's input size: `pad`, `crop` or `stretch`.",
+  }),
+  {
+    ...keywords('input-range', 'inputRange', INPUT_RANGES, '0,1', {
+      restarts: 'prediction',
+      doc: 'Pixel scaling the model expects: `0,1`, `-1,1` or `0,255`.',
+    }),
+    check: (v: unknown) => keyword(INPUT_RANGES)(typeof v === 'string' ? v.replace(/\s+/g, '') : v),
+    hint: `use ${INPUT_RANGES.join(' or ')}`,
+  },
+  keywords('loading', 'loading', LOADINGS, 'lazy', {
+    restarts: 'none',
+    reflect: true,
+    doc: '`lazy` (near the viewport), `eager` (at once) or `manual` (on `explain()` or a click).',
+    request: false,
+  }),
+  keywords('backend', 'backend', BACKEND_CHOICES, 'auto', {
+    restarts: 'model',
+    doc: 'TF.js backend: `auto`, `webgl`, `wasm` or `cpu`.',
+  }),
+  numeric(
+    'top-k',
+    'topK',
+    { min: 1, max: MAX_TOP_K, integer: true, fallback: DEFAULT_TOP_K },
+    // The worker is always asked for the most; the element shows the first top-k.
+    { restarts: 'view', doc: 'Number of predictions listed, 1 to 20.', request: false },
+  ),
+  numeric(
+    'overlay-alpha',
+    'overlayAlpha',
+    { min: 0, max: 1, integer: false, fallback: DEFAULT_OVERLAY_ALPHA },
+    { restarts: 'view', doc: 'Opacity of the attribution overlay, 0 to 1.', request: false },
+  ),
+  keywords('colormap', 'colormap', COLORMAPS, 'inferno', {
+    restarts: 'view',
+    reflect: true,
+    doc: 'Colours of mask and overlay: `inferno`, `viridis`, `magma`, `gray`, or `diverging` (signed).',
+    request: false,
+  }),
+  keywords('polarity', 'polarity', POLARITIES, 'absolute', {
+    restarts: 'view',
+    reflect: true,
+    doc: "Which attributions the mask shows: `absolute` (sum of |attr|, the tutorial's), `positive` or `negative`.",
+    request: false,
+  }),
+  numeric(
+    'clip-percentile',
+    'clipPercentile',
+    { min: 50, max: 100, integer: false, fallback: DEFAULT_CLIP_PERCENTILE },
+    {
+      restarts: 'view',
+      doc: 'Mask values above this percentile (50 to 100) are clipped.',
+      request: false,
+    },
+  ),
+  option<'tolerance', number | null, number | null, 'tolerance', number | string, 'tolerance'>({
+    attribute: 'tolerance',
+    property: 'tolerance',
+    type: 'number | null',
+    default: null,
+    restarts: 'attribution',
+    doc: 'Relative completeness error, in (0, 1), at which a progressive run may stop early.',
+    fromAttribute: (v) => (v === null ? null : parseNumber(v)),
+    check: (v) => (v === null ? null : numberIn(0, 1, false, true)(v)),
+    hint: 'use a number between 0 and 1 (exclusive), such as 0.05, or remove the attribute to run every step',
+    request: 'tolerance',
+  }),
+  option<'controls', boolean, boolean, false, boolean, 'controls'>({
+    attribute: 'controls',
+    property: 'controls',
+    type: 'boolean',
+    default: false,
+    restarts: 'view',
+    reflect: true,
+    boolean: true,
+    doc: 'Shows controls for baseline, steps and target.',
+    fromAttribute: (v) => v !== null,
+    check: (v) => Boolean(v),
+    hint: 'use the attribute without a value, or remove it',
+    request: false,
+  }),
+] as const;
+
+type Entry = (typeof OPTIONS)[number];
+type ValueOf<E> = E extends OptionSpec<string, infer V> ? V : never;
+type CheckedOf<E> = E extends OptionSpec<string, unknown, infer C> ? C : never;
+type JsxOf<E> =
+  E extends OptionSpec<string, unknown, unknown, string | false, infer J, string> ? J : never;
+
+/** The element's option properties, as users set them. */
+export type OptionValues = { -readonly [E in Entry as E['property']]: ValueOf<E> };
+/** Every option checked (URLs absolute, `model-url` split into its list). */
+export type CheckedOptions = { [E in Entry as E['property']]: CheckedOf<E> };
+/** The worker request's option fields: each option whose `request` names a field. */
+export type RequestOptions = {
+  [E in Entry as E['request'] extends string ? E['request'] : never]: CheckedOf<E>;
+};
+/** The attributes as JSX templates write them (kebab-case, as in HTML). */
+export type OptionJsxAttributes = { [E in Entry as E['attribute']]?: JsxOf<E> };
