@@ -51,7 +51,10 @@ function publicApi(options, types) {
         module.declarations = (module.declarations ?? []).filter((d) => exported.has(d.name));
         for (const declaration of module.declarations) {
           declaration.members = declaration.members?.filter(
-            (m) => !m.privacy && !m.name.startsWith('#') && !m.static,
+            (m) =>
+              !m.privacy &&
+              !m.name.startsWith('#') &&
+              !(m.static && ['properties', 'styles'].includes(m.name)),
           );
           for (const item of [...(declaration.members ?? []), ...(declaration.attributes ?? [])]) {
             if (defaults.has(item.default)) item.default = defaults.get(item.default);

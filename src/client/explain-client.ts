@@ -1,12 +1,8 @@
 // The page side of the worker runtime: one lazily started worker serves every <ig-explainer> on
 // the page; requests carry ids, can be cancelled, and fall back to the main thread when this
 // browser has no module workers with OffscreenCanvas.
-import type {
-  ClientMessage,
-  ExplainRequest,
-  WorkerMemory,
-  WorkerMessage,
-} from '../shared/protocol.js';
+import { pageOptions } from '../shared/page-options.js';
+import type { ClientMessage, ExplainRequest, WorkerMessage } from '../shared/protocol.js';
 import type {
   IgBaselineKind,
   IgModelLoadDetail,
@@ -35,16 +31,16 @@ export interface ExplainCallbacks {
   onProgress?(detail: IgProgressDetail): void;
 }
 
-/** Test hooks: take effect when the next worker starts (call terminateWorker() first). */
-export interface WorkerTestFlags {
-  /** The worker behaves as if OffscreenCanvas had no WebGL. */
-  noWebgl?: boolean;
-}
-
 const NAMED_BASELINES: readonly string[] = BASELINES;
 
 // Rollup turns this into the URL of the emitted worker chunk; the dev server serves it as is.
-const WORKER_URL = new URL('../worker/worker.ts', import.meta.url);
+const BUNDLED_WORKER_URL = new URL('../worker/worker.ts', import.meta.url);
+
+/** The worker script: `IgExplainer.workerUrl` when the page set it, else the bundled one. */
+function workerUrl(): URL {
+  const url = pageOptions.workerUrl;
+  return url ? new URL(url, document.baseURI) : BUNDLED_WORKER_URL;
+}
 
 interface Pending {
   callbacks: ExplainCallbacks;
@@ -69,18 +65,19 @@ class Runtime {
   ) {}
 
   /** Starts the worker; without Worker or OffscreenCanvas, the same module on this thread. */
-  static async start(flags: WorkerTestFlags): Promise<Runtime> {
+  static async start(): Promise<Runtime> {
+    const url = workerUrl();
     if (typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined') {
-      const worker = createWorker(flags);
+      const worker = createWorker(url);
       if (worker) return Runtime.overWorker(worker.worker, worker.revoke);
     }
     console.warn(
       '<ig-explainer>: this browser lacks module workers with OffscreenCanvas; explanations run ' +
         'on the main thread and the page may stutter while they run.',
     );
-    const module = (await import(/* @vite-ignore */ WORKER_URL.href)) as WorkerModule;
+    const module = (await import(/* @vite-ignore */ url.href)) as WorkerModule;
     const channel = new MessageChannel();
-    const disconnect = module.connect(channel.port2, WORKER_URL.href);
+    const disconnect = module.connect(channel.port2, url.href);
     const runtime = new Runtime(
       {
         postMessage: (message, transfer = []) => channel.port1.postMessage(message, transfer),
@@ -179,14 +176,6 @@ class Runtime {
         this.pending.delete(message.id);
         pending.resolve(message.result);
         break;
-      case 'memory':
-        this.pending.delete(message.id);
-        pending.resolve(message.memory);
-        break;
-      case 'test-lose-context':
-        this.pending.delete(message.id);
-        pending.resolve(message.lost);
-        break;
       case 'error':
         this.pending.delete(message.id);
         pending.reject(new IgError(message.code, message.message, message.attribute));
@@ -228,24 +217,21 @@ interface WorkerModule {
 }
 
 /**
- * A module worker running worker.ts. Browsers refuse `new Worker(url)` for a script of another
+ * A module worker running the worker script at `url`. Browsers refuse `new Worker(url)` for a script of another
  * origin (the element loaded from a CDN), so then the worker starts from a same-origin blob URL
  * that imports the absolute worker URL (which the CDN serves with CORS headers).
  */
-function createWorker(flags: WorkerTestFlags): { worker: Worker; revoke: () => void } | null {
-  const options: WorkerOptions = {
-    type: 'module',
-    // The worker reads its entry URL (to find the WASM binaries) and test flags from its name.
-    name: ['ig-explainer', WORKER_URL.href, flags.noWebgl ? 'no-webgl' : ''].join(' ').trim(),
-  };
-  if (WORKER_URL.origin === location.origin) {
+function createWorker(url: URL): { worker: Worker; revoke: () => void } | null {
+  // The worker reads its entry URL (to find the WASM binaries) from its name.
+  const options: WorkerOptions = { type: 'module', name: `ig-explainer ${url.href}` };
+  if (url.origin === location.origin) {
     try {
-      return { worker: new Worker(WORKER_URL, options), revoke: () => {} };
+      return { worker: new Worker(url, options), revoke: () => {} };
     } catch {
       // Fall through to the blob URL (some hosts refuse workers by URL policy).
     }
   }
-  const source = `import ${JSON.stringify(WORKER_URL.href)};\n`;
+  const source = `import ${JSON.stringify(url.href)};\n`;
   const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   try {
     return { worker: new Worker(blobUrl, options), revoke: () => URL.revokeObjectURL(blobUrl) };
@@ -257,11 +243,10 @@ function createWorker(flags: WorkerTestFlags): { worker: Worker; revoke: () => v
 
 let runtime: Runtime | null = null;
 let starting: Promise<Runtime> | null = null;
-let testFlags: WorkerTestFlags = {};
 
 function shared(): Promise<Runtime> {
   if (runtime?.usable) return Promise.resolve(runtime);
-  starting ??= Runtime.start(testFlags).then(
+  starting ??= Runtime.start().then(
     (started) => {
       runtime = started;
       starting = null;
@@ -358,18 +343,6 @@ export async function explain(
   });
 }
 
-/** Test and benchmark hook: the worker's tf.memory() (starts the worker if needed). */
-export async function workerMemory(): Promise<WorkerMemory> {
-  const target = await shared();
-  return target.request<WorkerMemory>({ type: 'memory', id: target.id() }, {});
-}
-
-/** Test hook: loses the worker's WebGL context; false when it has none (another backend). */
-export async function loseWorkerContext(): Promise<boolean> {
-  const target = await shared();
-  return target.request<boolean>({ type: 'test-lose-context', id: target.id() }, {});
-}
-
 /** Stops the shared worker; the next explanation starts a fresh one. */
 export function terminateWorker(): void {
   const current = runtime;
@@ -380,9 +353,4 @@ export function terminateWorker(): void {
 /** Where the runtime runs: null before the first explanation. */
 export function runtimeThread(): IgThread | null {
   return runtime?.thread ?? null;
-}
-
-/** Test hook: flags for the next worker that starts. */
-export function setWorkerTestFlags(flags: WorkerTestFlags): void {
-  testFlags = { ...flags };
 }

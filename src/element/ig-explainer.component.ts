@@ -1,51 +1,23 @@
-import { LitElement, adoptStyles, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, adoptStyles, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { ExplainInput } from '../client/explain-client.js';
-import { DEFAULT_TOP_K, MAX_TOP_K } from '../shared/defaults.js';
 import type { IgEventMap } from '../shared/events.js';
-import {
-  IgError,
-  type IgFit,
-  type IgPrediction,
-  type IgResult,
-  type IgStatus,
-} from '../shared/types.js';
+import { pageOptions } from '../shared/page-options.js';
+import { IgError, type IgPrediction, type IgResult, type IgStatus } from '../shared/types.js';
+import { AttributeCheck } from './attribute-check.js';
 import {
   optionDefaults,
   optionProperties,
-  validateAttributes,
   type AttributeValues,
   type ExplainerConfig,
-  type Validation,
 } from './attributes.js';
-import { changeKey, requestOptions } from '../shared/validate.js';
-import { cssomStyle } from './cssom-style.js';
-import { ExplainController, type Emit } from './explain-controller.js';
+import type { Emit } from './explain-controller.js';
+import { ExplainTask, type RunInputs } from './explain-task.js';
 import { styles } from './ig-explainer.styles.js';
-import type * as ResultView from './result-view.js';
-
-// The result view (mask, predictions, charts, controls and their styles) is a separate chunk,
-// loaded when the first explanation starts or controls are shown.
-let resultView: typeof ResultView | null = null;
-let loadingResultView: Promise<unknown> | null = null;
-function loadResultView(): Promise<unknown> {
-  return (loadingResultView ??= import('./result-view.js').then(
-    (view) => (resultView = view),
-    () => (loadingResultView = null),
-  ));
-}
-
-/** How far outside the viewport `loading="lazy"` starts. */
-const LAZY_ROOT_MARGIN = '300px';
-const OBJECT_FIT: Record<IgFit, string> = { pad: 'contain', crop: 'cover', stretch: 'fill' };
-const STATUS_TEXT: Record<IgStatus, string> = {
-  idle: '',
-  'loading-model': 'Loading the model…',
-  predicting: 'Classifying the image…',
-  attributing: 'Computing integrated gradients…',
-  done: '',
-  error: 'The explanation failed; see the error message.',
-};
+import { LazyStartController } from './lazy-start.js';
+import { MaskPainter } from './mask-painter.js';
+import { loadResultView, loadedResultView, resultViewSettled } from './result-view-loader.js';
+import { errorBox, explainButton, page, progressBars, type ViewModel } from './template.js';
+import { shownTopK, viewModel } from './view-state.js';
 
 // The option properties (`steps`, `modelUrl`…), declared by the options table.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
@@ -105,7 +77,7 @@ export class IgExplainer extends LitElement {
   static override styles = styles;
 
   // One reactive property per row of the options table (shared/options.ts), typed by the
-  // interface of the same name below; their defaults are set in the constructor.
+  // interface of the same name above; their defaults are set in the constructor.
   static override properties = optionProperties();
 
   /**
@@ -114,43 +86,50 @@ export class IgExplainer extends LitElement {
    */
   @property({ reflect: true }) status: IgStatus = 'idle';
 
+  /**
+   * Page-wide: the URL of the worker script, for a page that serves it elsewhere than next to
+   * ig-explainer.js (a self-hosted copy, a CSP that allows only some worker URLs). Set it before
+   * the first explanation; null (the default) uses the bundled ig-explainer-worker.js.
+   */
+  static get workerUrl(): string | null {
+    return pageOptions.workerUrl;
+  }
+  static set workerUrl(url: string | null) {
+    pageOptions.workerUrl = url;
+  }
+
   constructor() {
     super();
     Object.assign(this, optionDefaults());
   }
 
-  readonly #controller = new ExplainController(this, (type, detail) => this.#emit(type, detail));
-  #validation: Validation = { config: null, problems: [] };
-  #invalidError: IgError | null = null;
-  /** Attribute -> message of the invalid values already reported with ig-error. */
-  #reported = new Map<string, string>();
-  /** Key of the inputs of the run started last; an auto-run starts only when it changes. */
-  #lastKey: string | null = null;
-  #userStarted = false;
-  #visible = false;
-  #observer: IntersectionObserver | null = null;
+  readonly #lazy = new LazyStartController(this);
+  readonly #task = new ExplainTask(
+    this,
+    (type, detail) => this.#emit(type, detail),
+    (config) => config.loading === 'eager' || (config.loading === 'lazy' && this.#lazy.visible),
+  );
+  readonly #attributes = new AttributeCheck(this, (type, detail) => this.#emit(type, detail));
+  readonly #painter = new MaskPainter();
   #slotted: HTMLImageElement | null = null;
-  /** The mask image each canvas shows, so that a redraw happens only when it changes. */
-  #drawn = new WeakMap<HTMLCanvasElement, ImageData>();
-  #mask: { key: string; result: Pick<IgResult, 'attributions'>; image: ImageData } | null = null;
   #resultStyles = false;
 
   /** The top-k predictions of the latest run, highest first, or null. */
   get predictions(): IgPrediction[] | null {
     // While an attribute is invalid, nothing of the inputs before it is shown as current.
-    if (this.#invalidError) return null;
-    return this.#controller.predictions?.slice(0, this.#topK()) ?? null;
+    if (this.#attributes.error) return null;
+    return this.#task.predictions?.slice(0, shownTopK(this.topK)) ?? null;
   }
 
   /** The latest completed explanation, or null. */
   get result(): IgResult | null {
     // While an attribute is invalid, null: the last result belongs to other inputs.
-    return this.#invalidError ? null : this.#controller.result;
+    return this.#attributes.error ? null : this.#task.result;
   }
 
   /** The latest error (an invalid attribute first), or null. */
   get error(): IgError | null {
-    return this.#invalidError ?? this.#controller.error;
+    return this.#attributes.error ?? this.#task.error;
   }
 
   /**
@@ -158,26 +137,25 @@ export class IgExplainer extends LitElement {
    * attribute, `cancel()` or removing the element rejects the running one with code `aborted`.
    */
   explain(): Promise<IgResult> {
-    const validation = this.#validate();
+    const { config } = this.#attributes.check();
     this.requestUpdate();
-    if (!validation.config) return Promise.reject(this.#invalidError);
-    const image = this.#image(validation.config);
-    if (!image) {
+    if (!config) return Promise.reject(this.#attributes.error);
+    const inputs = this.#inputs(config);
+    if (!inputs) {
       const error = new IgError(
         'image-load',
         'There is no image to explain: set the src attribute or put an <img> inside <ig-explainer>.',
       );
-      this.#controller.cancel();
-      this.#controller.fail(error);
+      this.#task.fail(error);
       return Promise.reject(error);
     }
-    this.#userStarted = true;
-    return this.#start(validation.config, image);
+    this.#loadResultView();
+    return this.#task.explain(inputs);
   }
 
   /** Stops the running explanation; its `explain()` promise rejects with code `aborted`. */
   cancel(): void {
-    this.#controller.cancel();
+    this.#task.cancel();
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -186,183 +164,62 @@ export class IgExplainer extends LitElement {
     if (old !== value) this.requestUpdate();
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.#visible) return;
-    if (typeof IntersectionObserver === 'undefined') {
-      this.#visible = true;
-      return;
-    }
-    this.#observer = new IntersectionObserver(
-      (entries) => {
-        if (!entries.some((entry) => entry.isIntersecting)) return;
-        this.#visible = true;
-        this.#observer?.disconnect();
-        this.#observer = null;
-        this.requestUpdate();
-      },
-      { rootMargin: LAZY_ROOT_MARGIN },
-    );
-    this.#observer.observe(this);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#observer?.disconnect();
-    this.#observer = null;
-    // The controller cancels the run; forget its key so that re-adding the element resumes.
-    if (this.#controller.running) this.#lastKey = null;
-  }
-
   protected override willUpdate(): void {
-    const { config } = this.#validate();
-    if (!config) {
-      this.#stop();
-    } else if (this.isConnected) {
-      const image = this.#image(config);
-      const key = image && this.#key(config, image);
-      if (!image || !key) {
-        this.#stop();
-      } else if (
-        key !== this.#lastKey &&
-        (this.#controller.running || this.#userStarted || this.#autoStart(config))
-      ) {
-        this.#start(config, image).catch(() => {});
-      }
-    }
-    this.status = this.#invalidError ? 'error' : this.#controller.status;
-    if (this.controls) this.#loadResultView();
+    const { config } = this.#attributes.check();
+    const inputs = config && this.#inputs(config);
+    this.#task.sync(inputs, this.isConnected);
+    if (this.#task.runner.running || this.controls) this.#loadResultView();
+    this.status = this.#attributes.error ? 'error' : this.#task.status;
   }
 
   /** Also waits for the result view when it is loading, so that the update shows it. */
   protected override async getUpdateComplete(): Promise<boolean> {
-    let complete = await super.getUpdateComplete();
-    while (!resultView && loadingResultView) {
-      await loadingResultView;
-      complete = await super.getUpdateComplete();
-    }
-    return complete;
+    const complete = await super.getUpdateComplete();
+    if (loadedResultView()) return complete;
+    await resultViewSettled();
+    return loadedResultView() ? super.getUpdateComplete() : complete;
   }
 
   protected override updated(): void {
-    if (resultView && !this.#resultStyles) {
+    const view = loadedResultView();
+    if (view && !this.#resultStyles) {
       this.#resultStyles = true;
-      adoptStyles(this.renderRoot as ShadowRoot, [styles, resultView.resultStyles]);
+      adoptStyles(this.renderRoot as ShadowRoot, [styles, view.resultStyles]);
     }
-    this.#reportInvalid();
-    this.#drawMasks();
+    this.#attributes.report();
+    const { running, partial, result } = this.#task.runner;
+    const shown = this.status === 'done' ? result : running ? partial : null;
+    this.#painter.paint(this.renderRoot, this.#attributes.validation.config, shown, view);
   }
 
   override render(): TemplateResult {
-    const { config, problems } = this.#validation;
-    const controller = this.#controller;
-    const status = this.status;
-    const result = status === 'done' ? controller.result : null;
-    const running = controller.running && !problems.length;
-    // The saturation plots: the result's path, or the points evaluated so far while running.
-    const chartPath = result?.path ?? (running ? controller.progress?.path : null) ?? null;
-    const imageUrl = this.#imageUrl();
-    const fit = OBJECT_FIT[config?.fit ?? 'pad'] ?? 'contain';
-    const frame = { 'aspect-ratio': this.#aspectRatio(result) };
-    const objectFit = { 'object-fit': fit };
-    const alt = this.alt ?? (this.#slotted?.alt || 'The image being explained');
-    const targetLabel = result?.target.label ?? '';
-    const predictions = problems.length ? null : this.predictions;
-    const view = resultView;
-    // While a run refines, its latest coarse map is shown in the mask panels.
-    const mapped = result ?? (running ? this.#preview() : null);
-    return html`
-      <div class="view">
-        <div class="panels">
-          <figure>
-            ${
-              imageUrl
-                ? html`<div class="frame" ${cssomStyle(frame)}>
-                    <img
-                      part="image"
-                      src=${imageUrl}
-                      alt=${alt}
-                      ${cssomStyle(objectFit)}
-                      loading=${config?.loading === 'lazy' ? 'lazy' : 'eager'}
-                    />
-                  </div>`
-                : html`<p class="placeholder">
-                    No image: set the src attribute or put an &lt;img&gt; inside the element.
-                  </p>`
-            }
-            ${result ? html`<figcaption>Image</figcaption>` : nothing}
-          </figure>
-          ${
-            mapped && config && view
-              ? view.maskPanels(mapped, config, imageUrl, frame, objectFit)
-              : nothing
-          }
-        </div>
-        ${
-          status === 'idle' && imageUrl && (config?.loading === 'manual' || this.#lastKey)
-            ? html`<button part="explain-button" type="button" @click=${this.#onExplainClick}>
-                Explain
-              </button>`
-            : nothing
-        }
-        ${running ? this.#progress() : nothing}
-        ${
-          status === 'error'
-            ? html`<div part="error" role="alert">
-                ${
-                  problems.length
-                    ? problems.map((problem) => html`<p>${problem.message}</p>`)
-                    : html`<p>${controller.error?.message ?? ''}</p>`
-                }
-              </div>`
-            : nothing
-        }
-        ${
-          predictions?.length && view
-            ? view.predictionList(predictions, this.#targetIndex(predictions, config))
-            : nothing
-        }
-        ${result && view ? view.completeness(result) : nothing}
-        ${
-          chartPath && config && view
-            ? view.charts(chartPath, result?.output ?? config.output)
-            : nothing
-        }
-        ${this.controls && config && view ? view.controls(this, config, predictions) : nothing}
-        <div class="visually-hidden" role="status" aria-live="polite">
-          ${
-            status === 'done'
-              ? `Explanation ready: the mask shows what made the model predict “${targetLabel}”.`
-              : status === 'idle' && config?.loading === 'manual' && imageUrl
-                ? 'Press Explain to compute the explanation.'
-                : STATUS_TEXT[status]
-          }
-        </div>
-      </div>
-      <div hidden><slot @slotchange=${this.#onSlotChange}></slot></div>
-    `;
+    const m = this.#viewModel();
+    switch (m.status) {
+      case 'idle':
+        return page(m, explainButton(m));
+      case 'loading-model':
+      case 'predicting':
+      case 'attributing':
+        return page(m, progressBars(m));
+      case 'error':
+        return page(m, errorBox(m));
+      case 'done':
+        return page(m, nothing);
+    }
   }
 
-  #progress(): TemplateResult {
-    const { modelFraction, progress, status } = this.#controller;
-    return html`<div part="progress">
-      <label>
-        <span>Model</span>
-        <progress aria-label="Model download" max="1" .value=${modelFraction}></progress>
-      </label>
-      ${
-        status === 'attributing' || progress
-          ? html`<label>
-              <span>Integration steps</span>
-              <progress
-                aria-label="Integrated gradients steps"
-                max=${progress?.stepsTotal ?? 1}
-                .value=${progress?.stepsDone ?? 0}
-              ></progress>
-            </label>`
-          : nothing
-      }
-    </div>`;
+  #viewModel(): ViewModel {
+    return viewModel({
+      status: this.status,
+      validation: this.#attributes.validation,
+      task: this.#task,
+      imageUrl: this.#imageUrl(),
+      alt: this.alt ?? (this.#slotted?.alt || 'The image being explained'),
+      predictions: this.predictions,
+      controlsHost: this.controls ? this : null,
+      onExplain: this.#onExplainClick,
+      onSlotChange: this.#onSlotChange,
+    });
   }
 
   #onExplainClick = () => {
@@ -376,117 +233,21 @@ export class IgExplainer extends LitElement {
     this.requestUpdate();
   };
 
-  #validate(): Validation {
-    const validation = validateAttributes(this, (name) => this.getAttribute(name));
-    const first = validation.problems[0];
-    if (!first) this.#invalidError = null;
-    else if (this.#invalidError?.message !== first.message) {
-      this.#invalidError = new IgError('invalid-attribute', first.message, first.attribute);
-    }
-    this.#validation = validation;
-    return validation;
-  }
-
-  /** Fires ig-error once per invalid value, after the message is rendered. */
-  #reportInvalid(): void {
-    const now = new Map(this.#validation.problems.map((p) => [p.attribute, p.message]));
-    for (const [attribute, message] of now) {
-      if (this.#reported.get(attribute) !== message) {
-        this.#emit('ig-error', { code: 'invalid-attribute', message, attribute });
-      }
-    }
-    this.#reported = now;
-  }
-
-  #autoStart(config: ExplainerConfig): boolean {
-    return config.loading === 'eager' || (config.loading === 'lazy' && this.#visible);
-  }
-
-  /** Cancels a running explanation so that it restarts when its inputs are valid again. */
-  #stop(): void {
-    if (!this.#controller.running) return;
-    this.#controller.cancel();
-    this.#lastKey = null;
-  }
-
   #loadResultView(): void {
-    if (!resultView) loadResultView().then(() => this.requestUpdate());
+    loadResultView(() => this.requestUpdate());
   }
 
-  #start(config: ExplainerConfig, image: string | HTMLImageElement): Promise<IgResult> {
-    this.#loadResultView();
-    this.#lastKey = this.#key(config, image);
-    // top-k is display-only: ask for the most and show the first top-k.
-    const input: ExplainInput = { ...requestOptions(config), image, topK: MAX_TOP_K };
-    return this.#controller.run(input);
-  }
-
-  #image(config: ExplainerConfig): string | HTMLImageElement | null {
-    if (config.src) return config.src;
-    return this.#slotted && (this.#slotted.currentSrc || this.#slotted.src) ? this.#slotted : null;
+  #inputs(config: ExplainerConfig): RunInputs | null {
+    if (config.src) return { config, image: config.src };
+    const img = this.#slotted;
+    return img && (img.currentSrc || img.src) ? { config, image: img } : null;
   }
 
   #imageUrl(): string | null {
-    const config = this.#validation.config;
-    const image = config ? this.#image(config) : null;
+    const config = this.#attributes.validation.config;
+    const image = config && this.#inputs(config)?.image;
     if (typeof image === 'string') return image;
     return image ? image.currentSrc || image.src : null;
-  }
-
-  /** The inputs of a run: equal keys give the same explanation. */
-  #key(config: ExplainerConfig, image: string | HTMLImageElement): string {
-    return changeKey(config, typeof image === 'string' ? image : image.currentSrc || image.src);
-  }
-
-  #topK(): number {
-    const k = this.topK;
-    return Number.isInteger(k) && k >= 1 && k <= MAX_TOP_K ? k : DEFAULT_TOP_K;
-  }
-
-  #targetIndex(predictions: IgPrediction[], config: ExplainerConfig | null): number | null {
-    const result = this.#controller.result;
-    if (result && this.status === 'done') return result.target.index;
-    const target = config?.target ?? 'auto';
-    if (target === 'auto') return predictions[0]?.index ?? null;
-    if (typeof target === 'number') return target;
-    return predictions.find((p) => p.label === target)?.index ?? null;
-  }
-
-  /** The coarse map of the running explanation, as the mask panels label it. */
-  #preview(): Pick<IgResult, 'shape' | 'target'> | null {
-    const partial = this.#controller.partial;
-    if (!partial) return null;
-    const predictions = this.#controller.predictions ?? [];
-    const index = this.#targetIndex(predictions, this.#validation.config) ?? -1;
-    const label = predictions.find((p) => p.index === index)?.label ?? '';
-    return { shape: partial.shape, target: { index, label } };
-  }
-
-  #aspectRatio(result: IgResult | null): string {
-    const shape = result?.shape ?? this.#controller.modelLoad?.inputShape.slice(1, 3);
-    const [h, w] = shape ?? [];
-    return h && w && h > 0 && w > 0 ? `${w} / ${h}` : '1 / 1';
-  }
-
-  #drawMasks(): void {
-    const config = this.#validation.config;
-    const { status, running, partial } = this.#controller;
-    const result = status === 'done' ? this.#controller.result : running ? partial : null;
-    if (!config || !result) return;
-    const key = [config.polarity, config.clipPercentile, config.colormap].join('|');
-    if (this.#mask?.key !== key || this.#mask.result !== result) {
-      if (!resultView) return;
-      const image = resultView.renderMask(result.attributions, result.shape, config);
-      this.#mask = { key, result, image };
-    }
-    const image = this.#mask.image;
-    for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>(
-      'canvas[part="mask"], canvas[part="overlay"]',
-    )) {
-      if (this.#drawn.get(canvas) === image) continue;
-      canvas.getContext('2d')?.putImageData(image, 0, 0);
-      this.#drawn.set(canvas, image);
-    }
   }
 
   #emit: Emit = (type, detail) => {
@@ -495,7 +256,7 @@ export class IgExplainer extends LitElement {
         ? {
             predictions: (detail as IgEventMap['ig-prediction']['detail']).predictions.slice(
               0,
-              this.#topK(),
+              shownTopK(this.topK),
             ),
           }
         : detail;

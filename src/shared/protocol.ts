@@ -2,7 +2,6 @@
 // Every request carries an id; every reply names the id it answers.
 import type { RequestOptions } from './options.js';
 import type {
-  IgBackend,
   IgBaselineKind,
   IgErrorCode,
   IgModelLoadDetail,
@@ -27,18 +26,7 @@ export interface ExplainRequest extends Omit<RequestOptions, 'baseline'> {
 }
 
 export type ClientMessage =
-  | { type: 'explain'; id: number; request: ExplainRequest }
-  | { type: 'cancel'; id: number }
-  /** Test and benchmark hook: the worker's tf.memory() and backend. */
-  | { type: 'memory'; id: number }
-  /** Test hook: loses the worker's WebGL context (WEBGL_lose_context); answered in kind. */
-  | { type: 'test-lose-context'; id: number };
-
-export interface WorkerMemory {
-  numTensors: number;
-  numBytes: number;
-  backend: IgBackend | null;
-}
+  { type: 'explain'; id: number; request: ExplainRequest } | { type: 'cancel'; id: number };
 
 export type WorkerMessage =
   | { type: 'model-progress'; id: number; fraction: number }
@@ -60,7 +48,4 @@ export type WorkerMessage =
        * fails with this error, whatever `id` says, and the client starts a fresh worker.
        */
       fatal?: boolean;
-    }
-  | { type: 'memory'; id: number; memory: WorkerMemory }
-  /** `lost`: a WebGL context was there to lose. */
-  | { type: 'test-lose-context'; id: number; lost: boolean };
+    };

@@ -9,8 +9,6 @@ export interface BackendOptions {
   thread: IgThread;
   /** The URL of the worker entry (dist/ig-explainer-worker.js or src/worker/worker.ts). */
   entryUrl: string;
-  /** Test hook: behave as if this context had no WebGL. */
-  noWebgl?: boolean;
 }
 
 /**
@@ -39,8 +37,8 @@ const ORDER: Record<IgBackendChoice, IgBackend[]> = {
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
 /** The order `auto` tries: WASM first where WebGL would run in software. */
-function autoOrder(options: BackendOptions): IgBackend[] {
-  const renderer = options.noWebgl ? null : webglRenderer();
+function autoOrder(): IgBackend[] {
+  const renderer = webglRenderer();
   return renderer !== null && SOFTWARE_RENDERER.test(renderer)
     ? ['wasm', 'webgl', 'cpu']
     : ORDER.auto;
@@ -85,7 +83,7 @@ export async function useBackend(
   options: BackendOptions,
 ): Promise<IgBackend> {
   const reasons: string[] = [];
-  for (const backend of (choice === 'auto' ? autoOrder(options) : ORDER[choice]) ?? []) {
+  for (const backend of (choice === 'auto' ? autoOrder() : ORDER[choice]) ?? []) {
     if (current === backend) return backend;
     const reason = unavailable.has(backend)
       ? 'it failed to start before'
@@ -111,7 +109,6 @@ export async function useBackend(
 async function start(backend: IgBackend, options: BackendOptions): Promise<string | null> {
   try {
     if (backend === 'webgl') {
-      if (options.noWebgl) return 'WebGL is unavailable';
       if (options.thread === 'worker' && !offscreenWebgl()) {
         return 'this browser has no WebGL on OffscreenCanvas in workers';
       }
@@ -145,18 +142,4 @@ function offscreenWebgl(): boolean {
   } catch {
     return false;
   }
-}
-
-/** Test hook: makes WebGL contexts on OffscreenCanvas (and canvases) unobtainable here. */
-export function disableWebgl(): void {
-  const patch = (proto: { getContext: (...args: never[]) => unknown } | undefined) => {
-    if (!proto) return;
-    const original = proto.getContext;
-    proto.getContext = function (this: unknown, ...args: never[]) {
-      const kind = String(args[0]);
-      if (kind.includes('webgl')) return null;
-      return original.apply(this, args);
-    } as typeof original;
-  };
-  if (typeof OffscreenCanvas !== 'undefined') patch(OffscreenCanvas.prototype as never);
 }

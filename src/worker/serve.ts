@@ -17,8 +17,14 @@ export interface ServeOptions {
   thread: IgThread;
   /** The URL of the worker entry module: the WASM binaries are found next to it. */
   entryUrl: string;
-  /** Test hook: behave as if WebGL were missing. */
-  noWebgl?: boolean;
+}
+
+/**
+ * The client names its worker `ig-explainer <entry URL>`: the entry URL locates the WASM binaries
+ * (a blob-URL worker's location says nothing).
+ */
+export function entryUrlOf(name: string): string | null {
+  return name.split(/\s+/).find((word) => /^(https?|file):/.test(word)) ?? null;
 }
 
 interface Job {
@@ -108,16 +114,6 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
         }
         break;
       }
-      case 'memory':
-        void memory(message.id);
-        break;
-      case 'test-lose-context': {
-        const gl = webglContext();
-        const extension = gl?.getExtension('WEBGL_lose_context');
-        extension?.loseContext();
-        post({ type: 'test-lose-context', id: message.id, lost: Boolean(extension) });
-        break;
-      }
     }
   });
 
@@ -157,31 +153,16 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
     drain();
   };
 
-  async function memory(id: number): Promise<void> {
-    // Reading memory starts a backend; start the one explanations would use, not TF's default.
-    if (currentBackend() === null) {
-      try {
-        await useBackend('auto', options);
-      } catch {
-        // No backend at all: report zeros below.
-      }
-    }
-    const backend = currentBackend();
-    const { numTensors, numBytes } = backend ? tf.memory() : { numTensors: 0, numBytes: 0 };
-    post({ type: 'memory', id, memory: { numTensors, numBytes, backend } });
-  }
-
   return stop;
 }
 
 /** What is used here of a WebGL context (on an OffscreenCanvas in a worker). */
-interface GlContext {
+export interface GlContext {
   canvas: EventTarget;
-  getExtension(name: 'WEBGL_lose_context'): { loseContext(): void } | null;
 }
 
 /** The WebGL context of the active TF.js backend, or null when that is not WebGL. */
-function webglContext(): GlContext | null {
+export function webglContext(): GlContext | null {
   if (currentBackend() !== 'webgl') return null;
   const backend = tf.backend() as { gpgpu?: { gl?: GlContext } };
   return backend.gpgpu?.gl ?? null;

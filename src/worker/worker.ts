@@ -1,19 +1,6 @@
 // The worker entry: the only place that exposes the engine. In a worker it serves the protocol
 // on `self`; on the main thread (the client's fallback) the same module serves a MessagePort.
-import { disableWebgl } from './backend.js';
-import { serve, type Endpoint } from './serve.js';
-
-/**
- * The client names its worker `ig-explainer <entry URL> [flags]`: the entry URL locates the WASM
- * binaries (a blob-URL worker's location says nothing), the flags are test hooks (`no-webgl`).
- */
-function parseName(name: string): { entryUrl: string | null; noWebgl: boolean } {
-  const words = name.split(/\s+/);
-  return {
-    entryUrl: words.find((word) => /^(https?|file):/.test(word)) ?? null,
-    noWebgl: words.includes('no-webgl'),
-  };
-}
+import { entryUrlOf, serve, type Endpoint } from './serve.js';
 
 /**
  * Serves the protocol on `port`, on this (main) thread; the returned function stops it.
@@ -28,7 +15,5 @@ const WorkerScope = (globalThis as { WorkerGlobalScope?: abstract new () => unkn
 
 if (WorkerScope !== undefined && globalThis instanceof WorkerScope) {
   const scope = self as unknown as Endpoint & { name: string };
-  const { entryUrl, noWebgl } = parseName(scope.name ?? '');
-  if (noWebgl) disableWebgl();
-  serve(scope, { thread: 'worker', noWebgl, entryUrl: entryUrl ?? self.location.href });
+  serve(scope, { thread: 'worker', entryUrl: entryUrlOf(scope.name ?? '') ?? self.location.href });
 }

@@ -1,4 +1,6 @@
 // Shared pieces of the element tests: generated images, the fixture model, event recording.
+// Every worker these tests start is the test-only entry (test/worker-entry/).
+import '../worker-entry/hooks.js';
 import { waitUntil } from '@open-wc/testing';
 import type { IgExplainer } from '../../src/index.js';
 

@@ -1,4 +1,6 @@
 // Shared by the reliability tests: elements made as a page makes them, uncaught-error guards.
+// Every worker these tests start is the test-only entry (test/worker-entry/).
+import '../worker-entry/hooks.js';
 import { expect } from '@open-wc/testing';
 import '../../src/index.js';
 import type { IgExplainer } from '../../src/index.js';

@@ -4,7 +4,7 @@
 // test/element/explain.test.ts; two concurrent requests on one model load in
 // test/worker/worker.test.ts.
 import { expect, waitUntil } from '@open-wc/testing';
-import { workerMemory } from '../../src/client/explain-client.js';
+import { workerMemory } from '../worker-entry/hooks.js';
 import type { IgExplainer, IgResult } from '../../src/index.js';
 import { isIgError } from '../../src/index.js';
 import {
@@ -13,6 +13,7 @@ import {
   settle,
   sleep,
   testImage,
+  part,
   type Recorded,
 } from '../element/helpers.js';
 import { requestCount, testOrigins, uncachedModelUrl } from '../worker/helpers.js';
@@ -215,5 +216,160 @@ describe('reliability: races and lifecycle', function () {
     expect(el.status).to.equal('done');
     expect(shortRun).to.be.below(30000);
     recorder.stop();
+  });
+});
+
+// Issue 14, as users filed it: a framework that moves an element in the DOM (React reparenting, a
+// Vue <KeepAlive>, a CMS re-rendering a block) removes and re-adds it with the SAME attributes.
+describe('reliability: removed and re-added, as frameworks do', function () {
+  this.timeout(180000);
+  isolatedSuite();
+
+  /** Long enough on any backend that a removal lands mid-run. */
+  const SLOW = { steps: '120', 'batch-size': '1' };
+
+  function nextEvent(el: EventTarget, type: string): Promise<void> {
+    return new Promise((resolve) => el.addEventListener(type, () => resolve(), { once: true }));
+  }
+
+  for (const loading of ['lazy', 'eager'] as const) {
+    it(`${loading}: removed mid-run and re-added with the same attributes, it runs again to done`, async () => {
+      const el = makeElement({ loading, src: IMAGES[0], ...SLOW });
+      await nextEvent(el, 'ig-progress');
+      el.remove();
+      await el.updateComplete;
+      expect(el.status).to.equal('idle');
+      document.body.append(el);
+      const result = await settle<IgResult>(el);
+      expect(el.status).to.equal('done');
+      expect(result).to.equal(el.result);
+      expect(result.steps).to.equal(120);
+    });
+  }
+
+  it('manual: removed mid-run and re-added, it waits for explain(), which then completes', async () => {
+    const el = makeElement({ src: IMAGES[1], ...SLOW });
+    const first = el.explain();
+    await nextEvent(el, 'ig-progress');
+    el.remove();
+    const error = await rejection(first);
+    expect(isIgError(error) && error.code).to.equal('aborted');
+    const recorder = record(el);
+    document.body.append(el);
+    await sleep(500);
+    await el.updateComplete;
+    expect(el.status).to.equal('idle');
+    expect(recorder.events.map((e) => e.type)).to.deep.equal([]);
+    el.steps = 3;
+    const result = await el.explain();
+    recorder.stop();
+    expect(result.steps).to.equal(3);
+    expect(el.status).to.equal('done');
+  });
+
+  for (const loading of ['lazy', 'eager', 'manual'] as const) {
+    it(`${loading}: src changed while removed: the old result is not shown as current on return`, async () => {
+      const el = makeElement({ loading, src: IMAGES[2], steps: '2' });
+      const old = loading === 'manual' ? await el.explain() : await settle<IgResult>(el);
+      expect(el.result).to.equal(old);
+      el.remove();
+      el.src = IMAGES[3];
+      await el.updateComplete;
+      // Not the old image's result, neither while removed nor when back.
+      expect(el.result).to.equal(null);
+      expect(el.status).not.to.equal('done');
+      const recorder = record(el);
+      const next = loading === 'manual' ? null : settle<IgResult>(el);
+      document.body.append(el);
+      await el.updateComplete;
+      expect(el.result).to.equal(null);
+      expect(el.predictions).to.equal(null);
+      expect(part(el, 'mask')).to.equal(null);
+      if (loading === 'manual') {
+        await sleep(300);
+        expect(el.status).to.equal('idle');
+        expect(recorder.events).to.deep.equal([]);
+      } else {
+        // A new run, for the new image.
+        const result = await next!;
+        expect(result).to.equal(el.result);
+        expect(result).not.to.equal(old);
+        const reference = await alone({ src: IMAGES[3], steps: '2' });
+        expect(maxDifference(result.attributions, reference.attributions)).to.be.below(1e-6);
+      }
+      recorder.stop();
+    });
+  }
+
+  it('no event of the old run reaches the element after it is removed', async () => {
+    const el = makeElement({ loading: 'eager', src: IMAGES[4], ...SLOW });
+    await nextEvent(el, 'ig-progress');
+    const recorder = record(el);
+    el.remove();
+    await sleep(1500);
+    recorder.stop();
+    expect(recorder.events.map((e) => e.type)).to.deep.equal([]);
+  });
+
+  it('connect, disconnect and reconnect in several orders: always the state the attributes call for', async () => {
+    const orders: Array<{
+      name: string;
+      moves: (el: IgExplainer, other: HTMLElement) => Promise<void>;
+    }> = [
+      // A move within one task (reparenting): disconnected and connected before any update.
+      { name: 'moved at once', moves: async (el, other) => other.append(el) },
+      {
+        name: 'removed, re-added, removed, re-added',
+        moves: async (el) => {
+          el.remove();
+          document.body.append(el);
+          el.remove();
+          await sleep(20);
+          document.body.append(el);
+        },
+      },
+      {
+        name: 'removed for a while, then re-added',
+        moves: async (el) => {
+          el.remove();
+          await sleep(300);
+          document.body.append(el);
+        },
+      },
+    ];
+    const other = document.createElement('section');
+    document.body.append(other);
+    try {
+      for (const { name, moves } of orders) {
+        for (const loading of ['eager', 'manual'] as const) {
+          const el = makeElement({ loading, src: IMAGES[5], ...SLOW });
+          if (loading === 'manual') el.explain().catch(() => {});
+          await nextEvent(el, 'ig-progress');
+          const recorder = record(el);
+          await moves(el, other);
+          if (loading === 'eager') {
+            const result = await settle<IgResult>(el);
+            await sleep(200);
+            expect(el.status, name).to.equal('done');
+            expect(result.steps, name).to.equal(120);
+            const completes = recorder.events.filter((e) => e.type === 'ig-complete');
+            expect(completes.length, `${name}: one ig-complete`).to.equal(1);
+          } else {
+            await sleep(300);
+            await el.updateComplete;
+            expect(el.status, `${name}: manual waits`).to.equal('idle');
+            expect(el.result, name).to.equal(null);
+          }
+          expect(
+            recorder.events.some((e) => e.type === 'ig-error'),
+            name,
+          ).to.equal(false);
+          recorder.stop();
+          el.remove();
+        }
+      }
+    } finally {
+      other.remove();
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Leaks and resources: 50 runs in a row, a lost WebGL context, a batch too large for memory.
 import { expect, waitUntil } from '@open-wc/testing';
-import { loseWorkerContext, workerMemory } from '../../src/client/explain-client.js';
+import { loseWorkerContext, workerMemory } from '../worker-entry/hooks.js';
 import { BATCH_MEMORY_BUDGET, autoBatchSize, checkBatchMemory } from '../../src/engine/explain.js';
 import type { IgError, IgResult } from '../../src/index.js';
 import { isIgError } from '../../src/index.js';

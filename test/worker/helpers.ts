@@ -1,4 +1,6 @@
 // Shared by the worker and client tests: fixture URLs, test images, request defaults.
+// Every worker these tests start is the test-only entry (test/worker-entry/).
+import '../worker-entry/hooks.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ExplainInput } from '../../src/client/explain-client.js';
 

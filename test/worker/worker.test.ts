@@ -2,13 +2,8 @@
 // WebGL backend on an OffscreenCanvas, and the fallbacks.
 import { webglRenderer } from '../../src/worker/backend.js';
 import { expect } from '@open-wc/testing';
-import {
-  explain,
-  runtimeThread,
-  setWorkerTestFlags,
-  terminateWorker,
-  workerMemory,
-} from '../../src/client/explain-client.js';
+import { explain, runtimeThread, terminateWorker } from '../../src/client/explain-client.js';
+import { setWorkerTestFlags, workerMemory } from '../worker-entry/hooks.js';
 import type {
   IgModelLoadDetail,
   IgPrediction,

@@ -1,0 +1,16 @@
+// The messages only the test worker entry (test-worker.ts) answers.
+import type { IgBackend } from '../../src/shared/types.js';
+
+export interface WorkerMemory {
+  numTensors: number;
+  numBytes: number;
+  backend: IgBackend | null;
+}
+
+export type TestMessage =
+  { type: 'test-memory'; id: number } | { type: 'test-lose-context'; id: number };
+
+export type TestReply =
+  | { type: 'test-memory'; id: number; memory: WorkerMemory }
+  /** `lost`: a WebGL context was there to lose. */
+  | { type: 'test-lose-context'; id: number; lost: boolean };
