@@ -215,10 +215,10 @@ const SPECS: Spec[] = [
     attribute: 'input-range',
     property: 'inputRange',
     parse: (v) =>
-      keyword<IgInputRange>(['0,1', '-1,1', '0,255'])(
+      keyword<IgInputRange>(['0,1', '-1,1', '0,255', 'imagenet'])(
         typeof v === 'string' ? v.replace(/\s+/g, '') : v,
       ),
-    hint: 'use 0,1 or -1,1 or 0,255',
+    hint: 'use 0,1 or -1,1 or 0,255 or imagenet',
   },
   keywordSpec('loading', 'loading', ['lazy', 'eager', 'manual']),
   keywordSpec('backend', 'backend', ['auto', 'webgl', 'wasm', 'cpu']),

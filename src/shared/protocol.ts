@@ -35,6 +35,8 @@ export interface ExplainRequest {
   batchSize: number | 'auto';
   fit: IgFit;
   inputRange: IgInputRange;
+  /** The output explained (a name or an index); null or absent: the first [N, classes] one. */
+  modelOutput?: string | number | null;
   backend: IgBackendChoice;
   topK: number;
   /** Relative completeness error at which a progressive run may stop early; null = run all steps. */

@@ -5,7 +5,7 @@ export type IgMethod =
 export type IgOutput = 'probability' | 'logit';
 export type IgBaselineKind = 'black' | 'white' | 'random' | 'blur';
 export type IgFit = 'pad' | 'crop' | 'stretch';
-export type IgInputRange = '0,1' | '-1,1' | '0,255';
+export type IgInputRange = '0,1' | '-1,1' | '0,255' | 'imagenet';
 export type IgLoading = 'lazy' | 'eager' | 'manual';
 export type IgBackendChoice = 'auto' | 'webgl' | 'wasm' | 'cpu';
 export type IgBackend = 'webgl' | 'wasm' | 'cpu';
@@ -80,6 +80,8 @@ export interface IgModelLoadDetail {
   numClasses: number;
   fromCache: boolean;
   ms: number;
+  /** What the explained output is: logits, a final softmax, or a sigmoid. */
+  outputKind: 'logits' | 'softmax' | 'sigmoid';
 }
 
 export interface IgPredictionDetail {
