@@ -54,12 +54,10 @@ export function graphOutputs(model: tf.GraphModel, topology: unknown): OutputSou
   const { signature } = model as unknown as {
     signature?: { outputs?: Record<string, { name: string }> };
   };
-  const keys = new Map<string, string>();
-  for (const [key, info] of Object.entries(signature?.outputs ?? {})) {
-    keys.set(nodeName(info.name), key);
-  }
+  // outputNodes are the signature's keys where the model has a signature, else node names.
   return model.outputNodes.map((outputName) => {
-    const name = nodeName(outputName);
+    const tensorName = signature?.outputs?.[outputName]?.name ?? outputName;
+    const name = nodeName(tensorName);
     // Identity nodes (the converter's output names) pass the producing op through.
     let node = nodes.get(name);
     while (node && (node.op === 'Identity' || node.op === 'IdentityN') && node.input?.length) {
@@ -72,11 +70,11 @@ export function graphOutputs(model: tf.GraphModel, topology: unknown): OutputSou
       (batch) =>
         model.execute(batch, target) as tf.Tensor2D;
     return {
-      names: [keys.get(name), outputName, name].filter((n): n is string => !!n),
+      names: [...new Set([outputName, tensorName, name])],
       kind,
       forward: run(outputName),
       preActivation: pre ? run(pre.replace(/^\^/, '')) : null,
-      what: `node "${name}"${node ? ` (${node.op})` : ''}`,
+      what: `node "${node?.name ?? name}"${node ? ` (${node.op})` : ''}`,
     };
   });
 }
