@@ -3,7 +3,8 @@
 // npm, fetched with `npm pack` at the pinned versions of test/zoo/models.json into .cache/zoo/
 // (ignored by git: the weights are never committed), each tarball checked against its SHA-256.
 // nsfwjs ships its models as UMD `.min.js` files (the JSON and base64 weight shards): they are
-// turned back into model.json + .bin. A complete cache is left as it is (no network).
+// turned back into model.json + .bin. The Teachable Machine export is made from one of them
+// (scripts/make-teachable.mjs). A complete cache is left as it is (no network).
 //
 //   node scripts/zoo.mjs [--force]
 import { execFileSync } from 'node:child_process';
@@ -89,14 +90,15 @@ function complete(model) {
   return weightsManifest.every((g) => g.paths.every((p) => existsSync(join(dirname(json), p))));
 }
 
-export function fetchZoo() {
+export async function fetchZoo() {
   const missing = MANIFEST.models.filter((m) => force || !complete(m));
   if (missing.length === 0) {
     console.log(`zoo: ${MANIFEST.models.length} models in .cache/zoo/, complete`);
     return;
   }
-  for (const spec of new Set(missing.map((m) => m.package))) {
-    const models = missing.filter((m) => m.package === spec);
+  const packed = missing.filter((m) => m.convert !== 'teachable');
+  for (const spec of new Set(packed.map((m) => m.package))) {
+    const models = packed.filter((m) => m.package === spec);
     const members = models.flatMap((m) =>
       m.convert === 'umd' ? [m.from] : [`${m.from}.json`, `${m.from}.bin`],
     );
@@ -111,7 +113,12 @@ export function fetchZoo() {
     }
   }
   rmSync(join(ZOO_DIR, 'scratch'), { recursive: true, force: true });
+  // Made from a fetched model (scripts/make-teachable.mjs), after the packages.
+  if (missing.some((m) => m.convert === 'teachable')) {
+    const { makeTeachable } = await import('./make-teachable.mjs');
+    await makeTeachable();
+  }
   if (!MANIFEST.models.every(complete)) throw new Error('zoo: some models are still incomplete');
 }
 
-fetchZoo();
+await fetchZoo();
