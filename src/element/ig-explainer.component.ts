@@ -153,7 +153,7 @@ export class IgExplainer extends LitElement {
   /** How the image is brought to the model's input size: `pad`, `crop` or `stretch`. */
   @property({ converter: stringAttribute('pad') }) fit: IgFit = 'pad';
 
-  /** Pixel scaling the model expects: `0,1`, `-1,1` or `0,255`. */
+  /** Pixel scaling the model expects: `0,1`, `-1,1`, `0,255` or `imagenet` (mean/std normalised). */
   @property({ attribute: 'input-range', converter: stringAttribute('0,1') })
   inputRange: IgInputRange = '0,1';
 
