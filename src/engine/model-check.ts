@@ -101,7 +101,15 @@ async function checkGradient(
   } catch (error) {
     const text = errorText(error);
     const op = /gradient function not found for (\w+)/i.exec(text)?.[1];
-    const where = op ? ` (the op ${op}${whereOp(op, model, topology)})` : '';
+    // A backend without the gradient's kernel: the op is the one that kernel differentiates.
+    const kernel = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(text);
+    const forward = kernel?.[1].replace(/Backprop(Input|Filter)$/, '');
+    const where = op
+      ? ` (the op ${op}${whereOp(op, model, topology)})`
+      : kernel && forward
+        ? ` on the ${kernel[2]} backend (the gradient of the op ${forward}` +
+          `${whereOp(forward, model, topology)})`
+        : '';
     throw new IgError(
       'model-incompatible',
       `The model at ${url} cannot be differentiated${where}: ${text}. IG needs a model whose ops ` +
@@ -116,7 +124,9 @@ function whereOp(op: string, model: tf.GraphModel | tf.LayersModel, topology: un
   let names: string[];
   if (model instanceof tf.GraphModel) {
     const nodes = (topology as { node?: Array<{ name: string; op: string }> })?.node ?? [];
-    names = nodes.filter((n) => n.op === op).map((n) => `node "${n.name}"`);
+    // Fused forms too: _FusedConv2D for Conv2D, FusedDepthwiseConv2dNative for depthwise.
+    const ops = new Set([op, `_Fused${op}`, `Fused${op}`]);
+    names = nodes.filter((n) => ops.has(n.op)).map((n) => `node "${n.name}" (${n.op})`);
   } else {
     const word = op.toLowerCase();
     names = model.layers

@@ -60,8 +60,11 @@ export function graphOutputs(model: tf.GraphModel, topology: unknown): OutputSou
     const name = nodeName(tensorName);
     // Identity nodes (the converter's output names) pass the producing op through.
     let node = nodes.get(name);
+    let port = outputPort(tensorName);
     while (node && (node.op === 'Identity' || node.op === 'IdentityN') && node.input?.length) {
-      node = nodes.get(nodeName(node.input[0]));
+      const input = node.input[node.op === 'IdentityN' ? port : 0] ?? node.input[0];
+      port = outputPort(input);
+      node = nodes.get(nodeName(input));
     }
     const kind = kindOf(node?.op);
     const pre = kind !== 'logits' && node?.input?.length ? node.input[0] : null;
@@ -230,6 +233,11 @@ function kindOf(op: string | undefined): OutputKind {
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The output index of a tensor name: "split:1" is output 1 of node "split". */
+function outputPort(tensorName: string): number {
+  return Number(/:(\d+)$/.exec(tensorName)?.[1] ?? 0);
 }
 
 /** "Identity:0" and "^Identity" name the node "Identity". */

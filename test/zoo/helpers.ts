@@ -1,7 +1,9 @@
 // The model zoo (test/zoo/models.json, fetched into .cache/zoo/ by `npm run zoo`) as the zoo
 // tests read it, and plain TF.js's prediction on the image the engine preprocesses.
+import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { imageToTensor } from '../../src/engine/image.js';
+import type { LoadedModel } from '../../src/engine/model-loader.js';
 import { fitImage, withInputRange } from '../../src/engine/preprocess.js';
 import type { IgBackend, IgInputRange } from '../../src/shared/types.js';
 import { useBackend } from '../../src/worker/backend.js';
@@ -77,6 +79,45 @@ export async function plainPrediction(model: ZooModel, image: tf.Tensor3D): Prom
     return values.length === 1 ? [1 - values[0], values[0]] : values;
   } finally {
     loaded.dispose();
+  }
+}
+
+export async function outputValues(
+  f: (x: tf.Tensor4D) => tf.Tensor,
+  x: tf.Tensor4D,
+): Promise<number[]> {
+  const out = tf.tidy(() => f(x));
+  const data = Array.from(await out.data());
+  out.dispose();
+  return data;
+}
+
+function softmax(logits: number[]): number[] {
+  const max = Math.max(...logits);
+  const e = logits.map((z) => Math.exp(z - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
+/**
+ * `m`'s default head is a softmax: its probability is the model's own output, untouched, and its
+ * logit is the tensor before the softmax (not probabilities; their softmax is the output).
+ */
+export async function expectOwnSoftmax(m: LoadedModel, model: ZooModel): Promise<void> {
+  expect(m.outputKind).to.equal('softmax');
+  const image = await preprocessed(model);
+  const x = image.expandDims(0) as tf.Tensor4D;
+  try {
+    const own = await outputValues(m.defaultHead.forward, x);
+    const probability = await outputValues(m.defaultHead.scores('probability'), x);
+    const logit = await outputValues(m.defaultHead.scores('logit'), x);
+    expect(probability).to.deep.equal(own);
+    expect(own.reduce((a, b) => a + b, 0)).to.be.closeTo(1, 1e-5);
+    expect(logit.some((z) => z < 0 || z > 1)).to.be.true;
+    softmax(logit).forEach((p, i) => expect(p).to.be.closeTo(own[i], 1e-5));
+  } finally {
+    x.dispose();
+    image.dispose();
   }
 }
 

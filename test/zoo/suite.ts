@@ -32,7 +32,7 @@ const STEPS = 32;
  */
 const BACKENDS: Record<IgBackend, (model: ZooModel) => boolean> = {
   wasm: () => true,
-  cpu: (model) => model.inputSize <= 128,
+  cpu: (model) => model.inputSize <= 64,
   webgl: (model) => model.inputSize <= 32,
 };
 
