@@ -41,6 +41,6 @@ export default {
   concurrentBrowsers: 1,
   browserStartTimeout: 60000,
   testsStartTimeout: 120000,
-  testsFinishTimeout: 300000,
+  testsFinishTimeout: 900000,
   testFramework: { config: { timeout: 120000 } },
 };

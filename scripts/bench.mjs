@@ -4,7 +4,7 @@
 // tutorial's algorithm (main thread, batch 32, trapezoid, WebGL) run in the same session.
 // Prints Markdown tables and the goals of issue 7; writes bench/results.json.
 //
-//   node scripts/bench.mjs [--full] [--models shapes,inception] [--backends webgl,wasm,cpu]
+//   node scripts/bench.mjs [--full] [--models shapes,inception,zoo] [--backends webgl,wasm,cpu]
 //                          [--budget-s 90] [--no-build]
 //   node scripts/bench.mjs --report   # the tables again from bench/results.json
 //
@@ -28,12 +28,13 @@ import {
   table,
   writeJson,
 } from '../bench/driver.mjs';
+import { benchZoo, zooReport } from '../bench/zoo.mjs';
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     full: { type: 'boolean', default: false },
-    models: { type: 'string', default: 'shapes,inception' },
+    models: { type: 'string', default: 'shapes,inception,zoo' },
     backends: { type: 'string', default: 'webgl,wasm,cpu' },
     'budget-s': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
@@ -117,6 +118,8 @@ async function main() {
     for (const name of MODELS) {
       results.models[name] = await benchModel(name, PLANS[name], session, engine, results.defaults);
     }
+    if (args.models.split(',').includes('zoo'))
+      results.zoo = await benchZoo(session, engine, { log });
     await engineContext.close();
   } finally {
     await session.close();
@@ -626,6 +629,7 @@ function report(results) {
       results.goals.map((g) => [g.goal, g.target, g.measured, g.met ? 'met' : 'MISSED', g.by]),
     ),
   );
+  if (results.zoo) lines.push(zooReport(results.zoo));
   lines.push('', results.firstLoad.line);
   return lines.join('\n');
 }

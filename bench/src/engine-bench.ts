@@ -12,6 +12,7 @@ import { DEFAULT_METHOD, DEFAULT_STEPS } from '../../src/shared/defaults.js';
 import type { IgBackend, IgBaselineKind, IgMethod, IgOutput } from '../../src/shared/types.js';
 import { useBackend } from '../../src/worker/backend.js';
 import * as tutorial from '../../test/engine/tutorial-port.js';
+import { zooTiming, type ZooRun } from './zoo-bench.js';
 
 // The bundled worker's URL (the driver's snapshot of dist/): the backend module finds the WASM
 // binaries next to it, in wasm/.
@@ -59,7 +60,10 @@ async function imageTensor(input: ImageInput, m: LoadedModel): Promise<tf.Tensor
   }
   const fitted = fitImage(pixels, m.height, m.width, 'pad');
   pixels.dispose();
-  return fitted;
+  if (m.channels === 3) return fitted;
+  const luma = tf.image.rgbToGrayscale(fitted);
+  fitted.dispose();
+  return luma;
 }
 
 export interface IgRun {
@@ -88,23 +92,25 @@ async function runIg(url: string, input: ImageInput, run: IgRun) {
   const baseline = makeBaseline(run.baseline ?? 'black', image, 0);
   try {
     const target = run.target ?? (await topClass(m, image));
+    // The model's own probability or its logit (never a softmax on a softmax), taken as it is.
+    const explained = m.defaultHead.scores(run.output ?? 'probability');
     const options = {
       target,
       steps: run.steps,
       method: run.method,
-      output: run.output ?? 'probability',
+      output: 'logit' as const,
       batchSize: run.batchSize,
     };
     if (run.profile) {
       let evaluations = 0;
       const info = await tf.profile(async () => {
-        const r = await integratedGradients(m.classifier, image, baseline, options);
+        const r = await integratedGradients(explained, image, baseline, options);
         evaluations = r.path.alphas.length;
       });
       return { peakBytes: info.peakBytes, evaluations };
     }
     const start = performance.now();
-    const r = await integratedGradients(m.classifier, image, baseline, options);
+    const r = await integratedGradients(explained, image, baseline, options);
     const ms = performance.now() - start;
     const gap = r.scoreInput - r.scoreBaseline;
     return {
@@ -235,6 +241,17 @@ async function attributionMaps(
   }
 }
 
+/** A zoo model's forward and per-evaluation times (bench/src/zoo-bench.ts). */
+async function runZoo(url: string, input: ImageInput, run: ZooRun) {
+  const m = await model(url, run.backend);
+  const image = await imageTensor(input, m);
+  try {
+    return await zooTiming(m, image, run);
+  } finally {
+    image.dispose();
+  }
+}
+
 declare global {
   interface Window {
     bench: typeof api;
@@ -248,6 +265,7 @@ const api = {
   runIg,
   runTutorial,
   attributionMaps,
+  runZoo,
 };
 window.bench = api;
 document.title = 'engine bench ready';

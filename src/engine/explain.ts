@@ -16,8 +16,9 @@ import { imageToTensor } from './image.js';
 import { integratedGradients } from './integrated-gradients.js';
 import { loadLabels } from './labels.js';
 import { loadModel, type LoadedModel } from './model-loader.js';
+import { chooseHead } from './model-output.js';
 import { labelFor, resolveTarget, topK } from './predictions.js';
-import { fitImage, withInputRange } from './preprocess.js';
+import { fitImage, withInputRange, type Classifier } from './preprocess.js';
 
 export interface ExplainHooks {
   onModelProgress?(fraction: number): void;
@@ -107,26 +108,41 @@ export class Explainer {
       checkAborted(signal);
       const model = await this.model(request.modelUrls, env.backend, hooks, signal);
       const modelMs = performance.now() - start;
+      const head = chooseHead(model.heads, request.modelOutput, model.url);
       hooks.onModelLoad?.({
         modelUrl: model.url,
         backend: env.backend,
         thread: env.thread,
         inputShape: model.inputShape,
-        numClasses: model.numClasses,
+        numClasses: head.numClasses,
         fromCache: model.fromCache,
         ms: model.ms,
+        outputKind: head.kind,
       });
-      const labels = await this.labelsFor(request.labelsUrl, model.numClasses, signal);
+      const labels =
+        request.labelsUrl === null && model.labels?.length === head.numClasses
+          ? model.labels
+          : await this.labelsFor(request.labelsUrl, head.numClasses, signal);
       checkAborted(signal);
 
-      const classifier = withInputRange(model.classifier, request.inputRange);
-      const image = tf.tidy(() => {
-        const decoded = imageToTensor(request.image, undefined, 'image');
-        return fitImage(decoded, model.height, model.width, request.fit);
-      });
+      // The model's own probability, or the tensor before its softmax or sigmoid: never a
+      // softmax applied twice (model-output.ts). IG explains this column as it is.
+      const explained = withInputRange(head.scores(request.output), request.inputRange);
+      const probabilityOf =
+        request.output === 'probability'
+          ? explained
+          : withInputRange(head.scores('probability'), request.inputRange);
+      // A one-channel model is fed luma and attributed on that channel.
+      const onGrid = (bitmap: ImageBitmap, what: 'image' | 'baseline') =>
+        tf.tidy(() => {
+          const decoded = imageToTensor(bitmap, undefined, what);
+          const fitted = fitImage(decoded, model.height, model.width, request.fit);
+          return model.channels === 1 ? tf.image.rgbToGrayscale(fitted) : fitted;
+        });
+      const image = onGrid(request.image, 'image');
       let baseline: tf.Tensor3D | null = null;
       try {
-        const { logits, probabilities } = await predict(classifier, image, model.url);
+        const probabilities = await predict(probabilityOf, image, model.url);
         checkAborted(signal);
         hooks.onPrediction?.(topK(probabilities, labels, request.topK));
         const target = resolveTarget(request.target, probabilities, labels);
@@ -135,8 +151,7 @@ export class Explainer {
           if (typeof request.baseline === 'string') {
             return makeBaseline(request.baseline, image, request.seed);
           }
-          const decoded = imageToTensor(request.baseline, undefined, 'baseline');
-          const fitted = fitImage(decoded, model.height, model.width, request.fit);
+          const fitted = onGrid(request.baseline, 'baseline');
           return makeBaseline(fitted, image, request.seed);
         });
         const attributionStart = performance.now();
@@ -147,16 +162,17 @@ export class Explainer {
         if (request.batchSize !== 'auto') {
           checkBatchMemory(batchSize, request.steps + 1, model.height, model.width);
         }
-        const ig = await integratedGradients(classifier, image, baseline, {
+        const ig = await integratedGradients(explained, image, baseline, {
           target,
           steps: request.steps,
           method: request.method,
-          output: request.output,
+          // `explained` is already the requested output: its column is taken as it is.
+          output: 'logit',
           batchSize,
           tolerance: request.tolerance,
           partials: true,
           // The prediction's pass was the forward pass at the image: not run again.
-          scoreInput: (request.output === 'logit' ? logits : probabilities)[target],
+          scoreInput: request.output === 'probability' ? probabilities[target] : undefined,
           signal,
           onProgress: (detail) => {
             if (!signal.aborted) hooks.onProgress?.(detail);
@@ -262,27 +278,21 @@ export class Explainer {
 }
 
 /**
- * The model's logits and class probabilities for one image, in one pass and one read; NaN or
- * infinite outputs are refused.
+ * The model's class probabilities for one image (its own, model-output.ts); NaN or infinite
+ * outputs are refused.
  */
 async function predict(
-  classifier: (batch: tf.Tensor4D) => tf.Tensor2D,
+  probabilityOf: Classifier,
   image: tf.Tensor3D,
   url: string,
-): Promise<{ logits: Float32Array; probabilities: Float32Array }> {
-  const both = tf.tidy(() => {
-    const logits = classifier(image.expandDims(0) as tf.Tensor4D);
-    return tf.concat([logits, tf.softmax(logits)]);
-  });
-  let values: Float32Array;
+): Promise<Float32Array> {
+  const scores = tf.tidy(() => probabilityOf(image.expandDims(0) as tf.Tensor4D));
+  let probabilities: Float32Array;
   try {
-    values = (await both.data()) as Float32Array;
+    probabilities = (await scores.data()) as Float32Array;
   } finally {
-    both.dispose();
+    scores.dispose();
   }
-  const classes = values.length / 2;
-  const logits = values.subarray(0, classes);
-  const probabilities = values.subarray(classes);
   if (probabilities.some((p) => !Number.isFinite(p))) {
     throw new IgError(
       'model-incompatible',
@@ -291,7 +301,7 @@ async function predict(
       'model-url',
     );
   }
-  return { logits, probabilities };
+  return probabilities;
 }
 
 function checkAborted(signal: AbortSignal): void {

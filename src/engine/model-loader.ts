@@ -1,10 +1,12 @@
 // Loading a classifier: TF.js graph models (TF Hub / Kaggle format) and layers models, from the
 // network or the IndexedDB cache, validated and warmed up once.
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_INPUT_SIZE } from '../shared/defaults.js';
 import { IgError, abortError, isIgError } from '../shared/types.js';
 import { readCachedModel, writeCachedModel } from './model-cache.js';
+import { checkModel } from './model-check.js';
+import type { ModelHead, OutputKind } from './model-output.js';
 import type { Classifier } from './preprocess.js';
+import { readTeachableMetadata, type TeachableMetadata } from './teachable.js';
 import { unfuseLinearOps } from './unfuse.js';
 
 export type ModelFormat = 'graph' | 'layers';
@@ -14,15 +16,25 @@ export interface LoadedModel {
   /** The URL (of those given) that loaded. */
   url: string;
   format: ModelFormat;
-  /** [-1, height, width, 3]; unknown height/width become DEFAULT_INPUT_SIZE. */
+  /** [-1, height, width, channels]; unknown height/width become DEFAULT_INPUT_SIZE. */
   inputShape: [number, number, number, number];
   height: number;
   width: number;
+  /** 3: RGB; 1: luma. */
+  channels: 1 | 3;
+  /** The default head's classes (a [N, 1] sigmoid counts two). */
   numClasses: number;
+  /** What the default head outputs. */
+  outputKind: OutputKind;
+  /** Every output; `defaultHead` is the first [N, classes] one. */
+  heads: ModelHead[];
+  defaultHead: ModelHead;
+  /** A Teachable Machine export's labels (its metadata.json), or null. */
+  labels: readonly string[] | null;
   fromCache: boolean;
   /** Download (or cache read), construction and warm-up. */
   ms: number;
-  /** Pixels as the model expects them, [N, height, width, 3], to logits [N, classes]. */
+  /** Pixels as the model expects them, [N, height, width, channels], to the default head's own output. */
   classifier: Classifier;
   dispose(): void;
 }
@@ -102,18 +114,32 @@ async function loadOne(url: string, options: LoadModelOptions): Promise<LoadedMo
   }
   onProgress?.(1);
   const format = modelFormat(artifacts, url);
+  // A Teachable Machine export's metadata.json beside model.json: labels and image size.
+  const teachable: TeachableMetadata | null =
+    format === 'layers' ? await readTeachableMetadata(modelJsonUrl(url), signal) : null;
   // IG differentiates towards the input only: see unfuseLinearOps (the cache keeps the original).
-  const model = await construct(
-    format === 'graph' ? unfuseLinearOps(artifacts) : artifacts,
-    format,
-    url,
-  );
+  const built = format === 'graph' ? unfuseLinearOps(artifacts) : artifacts;
+  const model = await construct(built, format, url);
   try {
     if (signal?.aborted) throw abortError();
-    const loaded = await validateAndWarmUp(model, format, url);
+    const size = teachable ? { height: teachable.imageSize, width: teachable.imageSize } : {};
+    const checked = await checkModel(model, built.modelTopology, url, size);
     if (signal?.aborted) throw abortError();
     if (useCache && !fromCache) await writeCachedModel(url, artifacts);
-    return { ...loaded, url, format, fromCache, ms: performance.now() - start };
+    const { height, width, channels, defaultHead } = checked;
+    return {
+      ...checked,
+      url,
+      format,
+      fromCache,
+      ms: performance.now() - start,
+      inputShape: [-1, height, width, channels],
+      numClasses: defaultHead.numClasses,
+      outputKind: defaultHead.kind,
+      labels: teachable?.labels ?? null,
+      classifier: defaultHead.forward,
+      dispose: () => model.dispose(),
+    };
   } catch (error) {
     model.dispose();
     throw error;
@@ -323,113 +349,6 @@ async function construct(
       'model-url',
     );
   }
-}
-
-type Validated = Pick<
-  LoadedModel,
-  'inputShape' | 'height' | 'width' | 'numClasses' | 'classifier'
-> & {
-  dispose(): void;
-};
-
-async function validateAndWarmUp(
-  model: AnyModel,
-  format: ModelFormat,
-  url: string,
-): Promise<Validated> {
-  const inputs = model.inputs as Array<{
-    name: string;
-    shape?: Array<number | null>;
-    dtype?: string;
-  }>;
-  if (inputs.length !== 1) {
-    throw incompatible(
-      url,
-      `has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}), not one image input ` +
-        '[N, height, width, 3]',
-    );
-  }
-  const shape = inputs[0].shape;
-  if (shape && (shape.length !== 4 || shape[3] !== 3)) {
-    throw incompatible(
-      url,
-      `takes input "${inputs[0].name}" of shape [${shape.map(dim).join(', ')}], not RGB images ` +
-        '[N, height, width, 3]',
-    );
-  }
-  if (inputs[0].dtype && inputs[0].dtype !== 'float32') {
-    throw incompatible(url, `takes ${inputs[0].dtype} input, not float32 pixels`);
-  }
-  const height = known(shape?.[1]) ?? DEFAULT_INPUT_SIZE;
-  const width = known(shape?.[2]) ?? DEFAULT_INPUT_SIZE;
-
-  const classifier: Classifier =
-    format === 'graph'
-      ? (batch) => firstTensor((model as tf.GraphModel).predict(batch)) as tf.Tensor2D
-      : (batch) => (model as tf.LayersModel).apply(batch, { training: false }) as tf.Tensor2D;
-
-  // Warm-up: one forward pass gives the output shape; one gradient proves every op on the path
-  // has a gradient (and compiles the backward kernels before the first explanation).
-  let outputShape: number[];
-  try {
-    const logits = tf.tidy(() => classifier(tf.zeros([1, height, width, 3])));
-    outputShape = logits.shape;
-    await logits.data();
-    logits.dispose();
-  } catch (error) {
-    if (isIgError(error)) throw error;
-    throw incompatible(url, `failed on a [1, ${height}, ${width}, 3] image (${errorText(error)})`);
-  }
-  if (outputShape.length !== 2 || outputShape[0] !== 1) {
-    throw incompatible(url, `returns shape [${outputShape.join(', ')}], not logits [N, classes]`);
-  }
-  try {
-    const gradient = tf.tidy(() =>
-      tf.grad((x) => tf.sum(tf.slice(classifier(x as tf.Tensor4D), [0, 0], [-1, 1])))(
-        tf.zeros([1, height, width, 3]),
-      ),
-    );
-    await gradient.data();
-    gradient.dispose();
-  } catch (error) {
-    throw new IgError(
-      'model-incompatible',
-      `The model at ${url} cannot be differentiated (${errorText(error)}): IG needs a model ` +
-        'whose ops all have gradients in TensorFlow.js; export the model without that op.',
-      'model-url',
-    );
-  }
-  return {
-    inputShape: [-1, height, width, 3],
-    height,
-    width,
-    numClasses: outputShape[1],
-    classifier,
-    dispose: () => model.dispose(),
-  };
-}
-
-function firstTensor(output: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap): tf.Tensor {
-  if (output instanceof tf.Tensor) return output;
-  if (Array.isArray(output)) return output[0];
-  return Object.values(output)[0];
-}
-
-function incompatible(url: string, what: string): IgError {
-  return new IgError(
-    'model-incompatible',
-    `The model at ${url} ${what}: ig-explainer needs an image classifier with input ` +
-      '[N, height, width, 3] and output [N, classes].',
-    'model-url',
-  );
-}
-
-function known(size: number | null | undefined): number | null {
-  return typeof size === 'number' && size > 0 ? size : null;
-}
-
-function dim(size: number | null): string {
-  return size === null || size < 0 ? '?' : String(size);
 }
 
 function errorText(error: unknown): string {

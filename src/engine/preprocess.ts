@@ -4,7 +4,8 @@ import type { IgFit, IgInputRange } from '../shared/types.js';
 import { IgError } from '../shared/types.js';
 
 /**
- * A classifier as IG sees it: pixels on [0, 1], shape [N, h, w, 3], to logits [N, classes].
+ * A classifier as IG sees it: pixels on [0, 1], shape [N, h, w, c] (c = 3, or 1 for luma), to
+ * the explained scores [N, classes].
  * It must be differentiable with respect to its input (no gather, no data reads).
  */
 export type Classifier = (batch: tf.Tensor4D) => tf.Tensor2D;
@@ -74,6 +75,11 @@ function resize(image: tf.Tensor3D, height: number, width: number): tf.Tensor3D 
   return tf.image.resizeBilinear(image, [height, width], false, true);
 }
 
+/** The ImageNet statistics of torchvision and Keras ("torch" mode), per RGB channel. */
+const IMAGENET_RGB = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+/** The same for a luma input: the statistics of the grey-level ImageNet. */
+const IMAGENET_LUMA = { mean: [0.449], std: [0.226] };
+
 /**
  * `classifier` fed with pixels scaled from [0, 1] to `range`. The scaling happens inside the
  * function IG differentiates, so attributions stay on [0, 1] pixels.
@@ -86,10 +92,15 @@ export function withInputRange(classifier: Classifier, range: IgInputRange): Cla
       return (batch) => classifier(tf.sub(tf.mul(batch, 2), 1));
     case '0,255':
       return (batch) => classifier(tf.mul(batch, 255));
+    case 'imagenet':
+      return (batch) => {
+        const { mean, std } = batch.shape[3] === 1 ? IMAGENET_LUMA : IMAGENET_RGB;
+        return classifier(tf.div(tf.sub(batch, mean), std));
+      };
     default:
       throw new IgError(
         'invalid-attribute',
-        `Unknown input range "${String(range)}": use 0,1 or -1,1 or 0,255.`,
+        `Unknown input range "${String(range)}": use 0,1 or -1,1 or 0,255 or imagenet.`,
         'input-range',
       );
   }

@@ -21,7 +21,7 @@ export type IgOutput = (typeof OUTPUTS)[number];
 export const FITS = ['pad', 'crop', 'stretch'] as const;
 export type IgFit = (typeof FITS)[number];
 
-export const INPUT_RANGES = ['0,1', '-1,1', '0,255'] as const;
+export const INPUT_RANGES = ['0,1', '-1,1', '0,255', 'imagenet'] as const;
 export type IgInputRange = (typeof INPUT_RANGES)[number];
 
 export const LOADINGS = ['lazy', 'eager', 'manual'] as const;

@@ -237,7 +237,7 @@ export const OPTIONS = [
   {
     ...keywords('input-range', 'inputRange', INPUT_RANGES, '0,1', {
       restarts: 'prediction',
-      doc: 'Pixel scaling the model expects: `0,1`, `-1,1` or `0,255`.',
+      doc: 'Pixel scaling the model expects: `0,1`, `-1,1`, `0,255` or `imagenet` (mean/std normalised).',
     }),
     check: (v: unknown) => keyword(INPUT_RANGES)(typeof v === 'string' ? v.replace(/\s+/g, '') : v),
     hint: `use ${INPUT_RANGES.join(' or ')}`,

@@ -23,6 +23,8 @@ export interface ExplainRequest extends Omit<RequestOptions, 'baseline'> {
   baselineName: string;
   /** How many predictions to report, highest first. */
   topK: number;
+  /** The output explained (a name or an index); null or absent: the first [N, classes] one. */
+  modelOutput?: string | number | null;
 }
 
 export type ClientMessage =

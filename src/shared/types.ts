@@ -83,6 +83,8 @@ export interface IgModelLoadDetail {
   numClasses: number;
   fromCache: boolean;
   ms: number;
+  /** What the explained output is: logits, a final softmax, or a sigmoid. */
+  outputKind: 'logits' | 'softmax' | 'sigmoid';
 }
 
 export interface IgPredictionDetail {
