@@ -296,8 +296,10 @@ export async function explain(
     : new URL(baselineInput, document.baseURI).href;
   // Decode both images (and start the worker) at once; close what was decoded on any failure.
   const decoding = [
-    decodeImage(imageHref, 'image', signal),
-    namedBaseline ? Promise.resolve(null) : decodeImage(baselineName, 'baseline', signal),
+    decodeImage(imageHref, 'image', signal, input.stallTimeoutMs),
+    namedBaseline
+      ? Promise.resolve(null)
+      : decodeImage(baselineName, 'baseline', signal, input.stallTimeoutMs),
   ] as const;
   const [image, baselineImage] = await Promise.allSettled(decoding);
   if (image.status === 'rejected' || baselineImage.status === 'rejected') {

@@ -10,6 +10,7 @@ import {
   DEFAULT_TOP_K,
   MAX_TOP_K,
 } from '../shared/defaults.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from '../shared/bounded-fetch.js';
 import type { IgEventMap } from '../shared/events.js';
 import {
   IgError,
@@ -114,6 +115,9 @@ const STATUS_TEXT: Record<IgStatus, string> = {
  */
 export class IgExplainer extends LitElement {
   static override styles = styles;
+
+  /** Page-wide: seconds without a byte after which a download (model, labels, image) fails. */
+  static stallTimeout = DEFAULT_STALL_TIMEOUT_MS / 1000;
 
   /** The image to explain (a URL); a slotted `<img>` is used when absent. */
   @property() src: string | null = null;
@@ -509,6 +513,7 @@ export class IgExplainer extends LitElement {
       // top-k is display-only: ask for the most and show the first top-k.
       topK: MAX_TOP_K,
       tolerance: config.tolerance,
+      stallTimeoutMs: IgExplainer.stallTimeout * 1000,
     };
     return this.#controller.run(input);
   }

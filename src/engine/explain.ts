@@ -16,6 +16,7 @@ import { imageToTensor } from './image.js';
 import { integratedGradients } from './integrated-gradients.js';
 import { loadLabels } from './labels.js';
 import { loadModel, type LoadedModel } from './model-loader.js';
+import { prefetchModel } from './model-prefetch.js';
 import { labelFor, resolveTarget, topK } from './predictions.js';
 import { fitImage, withInputRange } from './preprocess.js';
 
@@ -105,7 +106,7 @@ export class Explainer {
     );
     try {
       checkAborted(signal);
-      const model = await this.model(request.modelUrls, env.backend, hooks, signal);
+      const model = await this.model(request, env.backend, hooks, signal);
       const modelMs = performance.now() - start;
       hooks.onModelLoad?.({
         modelUrl: model.url,
@@ -116,7 +117,7 @@ export class Explainer {
         fromCache: model.fromCache,
         ms: model.ms,
       });
-      const labels = await this.labelsFor(request.labelsUrl, model.numClasses, signal);
+      const labels = await this.labelsFor(request, model.numClasses, signal);
       checkAborted(signal);
 
       const classifier = withInputRange(model.classifier, request.inputRange);
@@ -190,6 +191,16 @@ export class Explainer {
     }
   }
 
+  /**
+   * Downloads the request's model unless it is loaded already (model-prefetch.ts): call before
+   * queueing the request. Never throws.
+   */
+  async prefetch(request: ExplainRequest, signal: AbortSignal, onProgress: (f: number) => void) {
+    const urls = request.modelUrls.join(' ');
+    for (const key of this.models.keys()) if (key.endsWith(` ${urls}`)) return;
+    await prefetchModel(request.modelUrls, { signal, stallMs: request.stallTimeoutMs, onProgress });
+  }
+
   /** Frees every loaded model. */
   dispose(): void {
     for (const load of this.models.values()) {
@@ -201,7 +212,7 @@ export class Explainer {
   }
 
   private async model(
-    urls: readonly string[],
+    { modelUrls: urls, stallTimeoutMs }: ExplainRequest,
     backend: IgBackend,
     hooks: ExplainHooks,
     signal: AbortSignal,
@@ -213,6 +224,7 @@ export class Explainer {
       const listeners = new Set<(fraction: number) => void>();
       const promise = loadModel(urls, {
         signal: controller.signal,
+        stallMs: stallTimeoutMs,
         onProgress: (fraction) => listeners.forEach((listener) => listener(fraction)),
       });
       const created: SharedLoad = { promise, controller, listeners, waiting: 0, settled: false };
@@ -246,14 +258,14 @@ export class Explainer {
   }
 
   private labelsFor(
-    url: string | null,
+    { labelsUrl: url, stallTimeoutMs }: ExplainRequest,
     numClasses: number,
     signal: AbortSignal,
   ): Promise<readonly string[]> {
     const key = `${numClasses} ${url ?? ''}`;
     let labels = this.labels.get(key);
     if (!labels) {
-      labels = loadLabels(url, numClasses);
+      labels = loadLabels(url, numClasses, undefined, stallTimeoutMs);
       this.labels.set(key, labels);
       labels.catch(() => this.labels.delete(key));
     }

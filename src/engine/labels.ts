@@ -1,5 +1,6 @@
 // Class names: the built-in ImageNet list, or a labels file the page gives.
 import * as mobilenetClasses from '@tensorflow-models/mobilenet/dist/imagenet_classes.js';
+import { FetchFailed, boundedFetch, describeFailure } from '../shared/bounded-fetch.js';
 import { IgError, abortError } from '../shared/types.js';
 
 // The file is CommonJS: Rollup's full build sees its named export, a per-file conversion (the
@@ -51,29 +52,35 @@ export async function loadLabels(
   url: string | null,
   numClasses: number,
   signal?: AbortSignal,
+  stallMs?: number,
 ): Promise<readonly string[]> {
   if (url === null) return builtInLabels(numClasses);
-  let response: Response;
+  let text: string;
   try {
-    response = await fetch(url, { mode: 'cors', signal });
+    const answer = await boundedFetch(url, { signal, stallMs, init: { mode: 'cors' } });
+    if (!answer.response.ok) {
+      const { status, statusText } = answer.response;
+      throw new IgError(
+        'labels-load',
+        `The server answered ${status} ${statusText} for the labels at ${url}: check labels-url.`,
+        'labels-url',
+      );
+    }
+    text = new TextDecoder().decode(await answer.bytes());
   } catch (error) {
-    if (signal?.aborted) throw abortError();
+    if (!(error instanceof FetchFailed)) throw error;
+    const advice =
+      error.failure.kind === 'stall'
+        ? 'check that the server sends the whole file, or raise IgExplainer.stallTimeout for a ' +
+          'slow network.'
+        : 'check labels-url, and serve the file from this origin or with Access-Control-Allow-Origin.';
     throw new IgError(
       'labels-load',
-      `Could not fetch the labels from ${url} (${String(error)}): check labels-url, and serve the ` +
-        'file from this origin or with Access-Control-Allow-Origin.',
+      `The download of the labels from ${url} ${describeFailure(error.failure)}: ${advice}`,
       'labels-url',
     );
   }
-  if (!response.ok) {
-    throw new IgError(
-      'labels-load',
-      `The server answered ${response.status} ${response.statusText} for the labels at ${url}: ` +
-        'check labels-url.',
-      'labels-url',
-    );
-  }
-  const labels = parseLabels(await response.text());
+  const labels = parseLabels(text);
   if (signal?.aborted) throw abortError();
   if (labels === null) {
     throw new IgError(

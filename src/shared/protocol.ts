@@ -39,6 +39,8 @@ export interface ExplainRequest {
   topK: number;
   /** Relative completeness error at which a progressive run may stop early; null = run all steps. */
   tolerance: number | null;
+  /** No bytes for this long ends a download (IgExplainer.stallTimeout); default 30 s. */
+  stallTimeoutMs?: number;
 }
 
 export type ClientMessage =
