@@ -31,8 +31,9 @@ const VERSIONS = {
  * - /stall-headers/PATH: no answer at all (the connection stays open);
  * - /stall-shards/DIR/model.json: DIR's model.json, but its weight files stall like /stall/;
  * - /foreign/model.json: tiny-graph-10 whose weight paths name the `static` origin (absolute);
- * - /reshaped/model.json: tiny-graph-10 with a weight's shape permuted (same byte count);
- * - /undersized/model.json: tiny-graph-10 whose manifest lists fewer bytes than its shard holds;
+ * - /reshaped/model.json: tiny-graph-10 with the first conv kernel's manifest shape permuted
+ *   (same byte count; its graph node says otherwise); /reshaped-layers/: the same, tiny-layers;
+ * - /undersized/model.json: tiny-layers whose manifest lists fewer bytes than its shard holds;
  * - /versioned/NAME/model.json (+ shard): a model its test replaces (command ig-versioned:
  *   { name, version: 1 | 2, validators: 'etag' | 'last-modified' | 'none', noStore, offline }),
  *   answering If-None-Match / If-Modified-Since with 304; the reply counts what was served.
@@ -54,9 +55,9 @@ function startFaultServer({ root, staticOrigin }) {
   const file = (path) => readFileSync(join(root, path));
   const tinyJson = () => JSON.parse(file(`${FIXTURES}/tiny-graph-10/model.json`));
   const json = (res, value, extra = {}) =>
-    res.writeHead(200, { 'Content-Type': 'application/json', ...CORS, ...extra }).end(
-      JSON.stringify(value),
-    );
+    res
+      .writeHead(200, { 'Content-Type': 'application/json', ...CORS, ...extra })
+      .end(JSON.stringify(value));
   const stall = (res, path) => {
     const body = file(path);
     res.writeHead(200, {
@@ -73,10 +74,10 @@ function startFaultServer({ root, staticOrigin }) {
     try {
       let match;
       if ((match = path.match(/^\/stall-headers\//))) return held.add(res);
-      if ((match = path.match(/^\/stall\/(.+)$/))) return held.add(res), stall(res, match[1]);
+      if ((match = path.match(/^\/stall\/(.+)$/))) return (held.add(res), stall(res, match[1]));
       if ((match = path.match(/^\/stall-shards\/(.+)$/))) {
         if (match[1].endsWith('model.json')) return json(res, JSON.parse(file(match[1])));
-        return held.add(res), stall(res, match[1]);
+        return (held.add(res), stall(res, match[1]));
       }
       if (path === '/foreign/model.json') {
         const model = tinyJson();
@@ -85,17 +86,18 @@ function startFaultServer({ root, staticOrigin }) {
         }
         return json(res, model);
       }
-      if (path === '/reshaped/model.json' || path === '/undersized/model.json') {
-        const model = tinyJson();
+      if ((match = path.match(/^\/(reshaped|reshaped-layers|undersized)\/(.+)$/))) {
+        const dir = match[1] === 'reshaped' ? 'tiny-graph-10' : 'tiny-layers';
+        if (match[2] !== 'model.json') {
+          return res
+            .writeHead(200, { 'Content-Type': 'application/octet-stream', ...CORS })
+            .end(file(`${FIXTURES}/${dir}/${match[2]}`));
+        }
+        const model = JSON.parse(file(`${FIXTURES}/${dir}/model.json`));
         const weights = model.weightsManifest[0].weights;
-        if (path.startsWith('/reshaped')) weights[2].shape = [3, 3, 8, 3];
-        else weights.find((w) => w.name.endsWith('Logits/weights')).shape = [20, 8];
+        if (match[1] === 'undersized') weights[2].shape = [512, 8];
+        else weights[dir === 'tiny-layers' ? 0 : 2].shape = [3, 3, 8, 3];
         return json(res, model);
-      }
-      if ((match = path.match(/^\/(reshaped|undersized)\/(group1-shard1of1\.bin)$/))) {
-        return res
-          .writeHead(200, { 'Content-Type': 'application/octet-stream', ...CORS })
-          .end(file(`${FIXTURES}/tiny-graph-10/${match[2]}`));
       }
       if ((match = path.match(/^\/versioned\/([\w-]+)\/(model\.json|group1-shard1of1\.bin)$/))) {
         const model = state(match[1]);
@@ -225,8 +227,19 @@ export function testServers({ root = '.' } = {}) {
       await Promise.all(servers.map((s) => s.close()));
       servers = [];
     },
-    executeCommand({ command, payload }) {
+    async executeCommand({ command, payload, session }) {
       if (command === 'ig-test-servers') return origins;
+      // The page's JS heap after a full garbage collection (Chrome DevTools Protocol), in bytes.
+      if (command === 'ig-heap') {
+        const cdp = await session.browser.getPage(session.id).createCDPSession();
+        try {
+          await cdp.send('HeapProfiler.collectGarbage');
+          const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+          return usedSize;
+        } finally {
+          await cdp.detach();
+        }
+      }
       if (command === 'ig-request-count') return counts.get(payload?.path) ?? 0;
       if (command === 'ig-versioned') return faults.versioned(payload);
       return undefined;

@@ -47,7 +47,8 @@ export async function readCachedEntry(url: string): Promise<CachedModel | null> 
     >;
     const validators = (kept as HttpValidators | undefined) ?? { etag: null, lastModified: null };
     const artifacts: tf.io.ModelArtifacts = { ...stored };
-    if (Object.keys(metadata).length > 0) artifacts.userDefinedMetadata = metadata as { [key: string]: object };
+    if (Object.keys(metadata).length > 0)
+      artifacts.userDefinedMetadata = metadata as { [key: string]: object };
     else delete artifacts.userDefinedMetadata;
     return { artifacts, validators };
   } catch {
@@ -74,7 +75,10 @@ export async function writeCachedModel(
     // The handler joins weightData in place: give it a copy of the record.
     await handler.save({
       ...artifacts,
-      userDefinedMetadata: { ...(artifacts.userDefinedMetadata ?? {}), [VALIDATORS_KEY]: validators },
+      userDefinedMetadata: {
+        ...(artifacts.userDefinedMetadata ?? {}),
+        [VALIDATORS_KEY]: validators,
+      },
     });
     return true;
   } catch {

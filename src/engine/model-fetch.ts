@@ -66,6 +66,10 @@ export async function fetchModelJson(
     if (!preflightMayHaveFailed) throw error;
     answer = await get({ cache: 'no-cache' });
   }
+  // A 304 that says no-store: the stored copy may not be used either; fetch it whole.
+  if (answer.response.status === 304 && noStore(answer.response)) {
+    answer = await get({ cache: 'no-store' });
+  }
   const { response } = answer;
   if (response.status === 304) return { kind: 'not-modified' };
   checkStatus(response, jsonUrl, 'the model');
@@ -73,7 +77,9 @@ export async function fetchModelJson(
     etag: response.headers.get('etag'),
     lastModified: response.headers.get('last-modified'),
   };
-  if (validators && unchanged(validators, now)) return { kind: 'not-modified' };
+  if (validators && !noStore(response) && unchanged(validators, now)) {
+    return { kind: 'not-modified' };
+  }
   const text = await body(answer, jsonUrl, 'the model', signal);
   let modelJson: tf.io.ModelJSON;
   try {
@@ -95,8 +101,11 @@ export async function fetchModelJson(
       'model-url',
     );
   }
-  const noStore = /(^|,)\s*no-store\s*(,|$)/i.test(response.headers.get('cache-control') ?? '');
-  return { kind: 'model', modelJson, validators: now, noStore };
+  return { kind: 'model', modelJson, validators: now, noStore: noStore(response) };
+}
+
+function noStore(response: Response): boolean {
+  return /(^|,)\s*no-store\s*(,|$)/i.test(response.headers.get('cache-control') ?? '');
 }
 
 /** The same resource by a strong ETag, or (no ETag either side) by Last-Modified. */
@@ -123,6 +132,7 @@ export async function fetchWeights(
     return { group, expected, urls: group.paths.map((path) => weightUrl(path, base)) };
   });
   for (const url of groups.flatMap((g) => g.urls)) checkWeightOrigin(url, jsonUrl);
+  checkGraphShapes(modelJson, jsonUrl);
   const totalBytes = groups.reduce((sum, g) => sum + g.expected, 0);
   let loadedBytes = 0;
   let reported = 0;
@@ -137,7 +147,11 @@ export async function fetchWeights(
   onProgress?.(0);
   const what = 'a weight file of the model';
   // After model.json changed, the browser's HTTP cache must not hand back the old shards.
-  const init: RequestInit = { mode: 'cors', credentials: 'same-origin', ...(fresh ? { cache: 'no-cache' } : {}) };
+  const init: RequestInit = {
+    mode: 'cors',
+    credentials: 'same-origin',
+    ...(fresh ? { cache: 'no-cache' } : {}),
+  };
   const buffers = await Promise.all(
     groups.map(async ({ urls, expected, group }) => {
       const shards = await Promise.all(
@@ -199,6 +213,47 @@ function checkWeightOrigin(url: string, jsonUrl: string): void {
       'them by relative path in its weightsManifest, as the TensorFlow.js converter writes them.',
     'model-url',
   );
+}
+
+interface GraphNode {
+  name?: string;
+  op?: string;
+  attr?: { value?: { tensor?: { tensorShape?: { dim?: Array<{ size?: string | number }> } } } };
+}
+
+/**
+ * A graph model's weights carry their shape twice: in the manifest (how the bytes are cut) and on
+ * their Const node (what the graph computes with). Different shapes mean model.json was edited
+ * or its parts come from different conversions; TF.js would cut the bytes wrongly and fail, or
+ * compute garbage, far from the cause.
+ */
+function checkGraphShapes(modelJson: tf.io.ModelJSON, jsonUrl: string): void {
+  const nodes = (modelJson.modelTopology as { node?: unknown } | undefined)?.node;
+  if (!Array.isArray(nodes)) return;
+  const declared = new Map<string, number[]>();
+  for (const node of nodes as GraphNode[]) {
+    const shape = node.op === 'Const' ? node.attr?.value?.tensor?.tensorShape : undefined;
+    if (node.name && shape)
+      declared.set(
+        node.name,
+        (shape.dim ?? []).map((d) => Number(d.size)),
+      );
+  }
+  for (const entry of (modelJson.weightsManifest ?? []).flatMap((group) => group.weights)) {
+    const graph = declared.get(entry.name);
+    if (!graph || graph.some((size) => !(size >= 0))) continue;
+    if (graph.length === entry.shape.length && graph.every((size, i) => size === entry.shape[i])) {
+      continue;
+    }
+    throw new IgError(
+      'model-load',
+      `The model.json at ${jsonUrl} lists weight "${entry.name}" with shape ` +
+        `[${entry.shape.join(', ')}] but its graph declares [${graph.join(', ')}]: the weights ` +
+        'manifest and the graph do not belong together; copy model.json and its weight files ' +
+        `from the same conversion, ${SELF_HOST_HINT}`,
+      'model-url',
+    );
+  }
 }
 
 const DTYPE_BYTES: Record<string, number> = {

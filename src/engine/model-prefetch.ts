@@ -20,7 +20,12 @@ export async function prefetchModel(
 ): Promise<void> {
   for (const url of urls) {
     try {
-      await obtainModelArtifacts(url, modelJsonUrl(url), { signal, stallMs, onProgress, take: false });
+      await obtainModelArtifacts(url, modelJsonUrl(url), {
+        signal,
+        stallMs,
+        onProgress,
+        take: false,
+      });
       return;
     } catch {
       if (signal?.aborted) return;
