@@ -242,6 +242,10 @@ export function testServers({ root = '.' } = {}) {
       }
       if (command === 'ig-request-count') return counts.get(payload?.path) ?? 0;
       if (command === 'ig-versioned') return faults.versioned(payload);
+      // What the fuzz test reads from the environment (the page has none).
+      if (command === 'ig-env') {
+        return { IG_FUZZ_RUNS: process.env.IG_FUZZ_RUNS, IG_FUZZ_SEED: process.env.IG_FUZZ_SEED };
+      }
       return undefined;
     },
   };

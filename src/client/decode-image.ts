@@ -100,21 +100,16 @@ export async function decodeImage(
 }
 
 /**
- * Images larger than MAX_SHORT_SIDE (shorter side) or MAX_LONG_SIDE (longer side) are scaled
- * down, aspect kept, before they cross to the worker: no model input is near that size (224 to
- * 512 px), and a camera photo (8000x6000: 192 MB of RGBA) would otherwise be copied and resized
- * in the worker's memory.
+ * Images whose longer side exceeds MAX_IMAGE_SIDE are scaled down to it, aspect kept, before they
+ * cross to the worker: no model input is near that size (224 to 512 px), and a camera photo
+ * (8000x6000: 192 MB of RGBA) would otherwise be copied to the worker whole. The same bound as
+ * the worker's (src/engine/image.ts MAX_IMAGE_SIDE), which then has nothing left to do.
  */
-export const MAX_SHORT_SIDE = 1024;
-export const MAX_LONG_SIDE = 4096;
+export const MAX_IMAGE_SIDE = 1024;
 
-/** The size `width` x `height` is brought to (unchanged when within the bounds). */
+/** The size `width` x `height` is brought to (unchanged when within the bound). */
 export function boundedSize(width: number, height: number): { width: number; height: number } {
-  const scale = Math.min(
-    1,
-    MAX_SHORT_SIDE / Math.min(width, height),
-    MAX_LONG_SIDE / Math.max(width, height),
-  );
+  const scale = Math.min(1, MAX_IMAGE_SIDE / Math.max(width, height));
   if (scale === 1) return { width, height };
   return {
     width: Math.max(1, Math.round(width * scale)),

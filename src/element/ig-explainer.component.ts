@@ -116,8 +116,8 @@ const STATUS_TEXT: Record<IgStatus, string> = {
 export class IgExplainer extends LitElement {
   static override styles = styles;
 
-  /** Page-wide: seconds without a byte after which a download (model, labels, image) fails. */
-  static stallTimeout = DEFAULT_STALL_TIMEOUT_MS / 1000;
+  /** Static, page-wide (`IgExplainer.stallTimeout = 60`): seconds without a byte after which a download (model, weights, labels, image) fails; default 30. */
+  static stallTimeout: number = DEFAULT_STALL_TIMEOUT_MS / 1000;
 
   /** The image to explain (a URL); a slotted `<img>` is used when absent. */
   @property() src: string | null = null;
