@@ -14,7 +14,7 @@ import { IgError, abortError } from '../shared/types.js';
 import { makeBaseline } from './baselines.js';
 import { imageToTensor } from './image.js';
 import { integratedGradients } from './integrated-gradients.js';
-import { loadLabels } from './labels.js';
+import { loadLabels, prefetchLabels } from './labels.js';
 import { loadModel, type LoadedModel } from './model-loader.js';
 import { prefetchModel } from './model-prefetch.js';
 import { labelFor, resolveTarget, topK } from './predictions.js';
@@ -192,13 +192,19 @@ export class Explainer {
   }
 
   /**
-   * Downloads the request's model unless it is loaded already (model-prefetch.ts): call before
-   * queueing the request. Never throws.
+   * Downloads the request's model and labels unless they are loaded already
+   * (model-prefetch.ts, labels.ts): call before queueing the request. Never throws.
    */
   async prefetch(request: ExplainRequest, signal: AbortSignal, onProgress: (f: number) => void) {
-    const urls = request.modelUrls.join(' ');
-    for (const key of this.models.keys()) if (key.endsWith(` ${urls}`)) return;
-    await prefetchModel(request.modelUrls, { signal, stallMs: request.stallTimeoutMs, onProgress });
+    const { modelUrls, labelsUrl, stallTimeoutMs: stallMs } = request;
+    const loaded = [...this.models.keys()].some((key) => key.endsWith(` ${modelUrls.join(' ')}`));
+    const labelled = [...this.labels.keys()].some((key) => key.endsWith(` ${labelsUrl}`));
+    await Promise.all([
+      loaded ? null : prefetchModel(modelUrls, { signal, stallMs, onProgress }),
+      labelsUrl === null || labelled
+        ? null
+        : raceAbort(prefetchLabels(labelsUrl, stallMs), signal).catch(() => {}),
+    ]);
   }
 
   /** Frees every loaded model. */

@@ -1,6 +1,6 @@
 // Class names: the built-in ImageNet list, or a labels file the page gives.
 import * as mobilenetClasses from '@tensorflow-models/mobilenet/dist/imagenet_classes.js';
-import { FetchFailed, boundedFetch, describeFailure } from '../shared/bounded-fetch.js';
+import { FetchFailed, boundedFetch, describeFailure, raceAbort } from '../shared/bounded-fetch.js';
 import { IgError, abortError } from '../shared/types.js';
 
 // The file is CommonJS: Rollup's full build sees its named export, a per-file conversion (the
@@ -55,31 +55,7 @@ export async function loadLabels(
   stallMs?: number,
 ): Promise<readonly string[]> {
   if (url === null) return builtInLabels(numClasses);
-  let text: string;
-  try {
-    const answer = await boundedFetch(url, { signal, stallMs, init: { mode: 'cors' } });
-    if (!answer.response.ok) {
-      const { status, statusText } = answer.response;
-      throw new IgError(
-        'labels-load',
-        `The server answered ${status} ${statusText} for the labels at ${url}: check labels-url.`,
-        'labels-url',
-      );
-    }
-    text = new TextDecoder().decode(await answer.bytes());
-  } catch (error) {
-    if (!(error instanceof FetchFailed)) throw error;
-    const advice =
-      error.failure.kind === 'stall'
-        ? 'check that the server sends the whole file, or raise IgExplainer.stallTimeout for a ' +
-          'slow network.'
-        : 'check labels-url, and serve the file from this origin or with Access-Control-Allow-Origin.';
-    throw new IgError(
-      'labels-load',
-      `The download of the labels from ${url} ${describeFailure(error.failure)}: ${advice}`,
-      'labels-url',
-    );
-  }
+  const text = await raceAbort(labelsText(url, stallMs, true), signal);
   const labels = parseLabels(text);
   if (signal?.aborted) throw abortError();
   if (labels === null) {
@@ -99,4 +75,61 @@ export async function loadLabels(
     );
   }
   return labels;
+}
+
+/** Downloads started by prefetchLabels, kept for the load that takes them (or a while). */
+const downloads = new Map<string, Promise<string>>();
+const KEEP_SETTLED_MS = 30_000;
+
+/**
+ * Starts downloading the labels at `url` before the request queues (as the model: one stalled
+ * labels server never holds back another element's run); loadLabels takes the download.
+ */
+export function prefetchLabels(url: string, stallMs?: number): Promise<void> {
+  return labelsText(url, stallMs, false).then(
+    () => {},
+    () => {},
+  );
+}
+
+function labelsText(url: string, stallMs: number | undefined, take: boolean): Promise<string> {
+  const key = `${stallMs ?? ''} ${url}`;
+  let download = downloads.get(key);
+  if (!download) {
+    const started = downloadLabels(url, stallMs);
+    download = started;
+    downloads.set(key, started);
+    const drop = () =>
+      setTimeout(() => downloads.get(key) === started && downloads.delete(key), KEEP_SETTLED_MS);
+    started.then(drop, drop);
+  }
+  if (take) downloads.delete(key);
+  return download;
+}
+
+async function downloadLabels(url: string, stallMs: number | undefined): Promise<string> {
+  try {
+    const answer = await boundedFetch(url, { stallMs, init: { mode: 'cors' } });
+    if (!answer.response.ok) {
+      const { status, statusText } = answer.response;
+      throw new IgError(
+        'labels-load',
+        `The server answered ${status} ${statusText} for the labels at ${url}: check labels-url.`,
+        'labels-url',
+      );
+    }
+    return new TextDecoder().decode(await answer.bytes());
+  } catch (error) {
+    if (!(error instanceof FetchFailed)) throw error;
+    const advice =
+      error.failure.kind === 'stall'
+        ? 'check that the server sends the whole file, or raise IgExplainer.stallTimeout for a ' +
+          'slow network.'
+        : 'check labels-url, and serve the file from this origin or with Access-Control-Allow-Origin.';
+    throw new IgError(
+      'labels-load',
+      `The download of the labels from ${url} ${describeFailure(error.failure)}: ${advice}`,
+      'labels-url',
+    );
+  }
 }

@@ -127,6 +127,25 @@ describe('reliability: stalled and foreign downloads', function () {
     expect(igError(await stalledRun).code).to.equal('aborted');
   });
 
+  it('stalled labels do not hold back another element on the page', async () => {
+    IgExplainer.stallTimeout = 20;
+    const stalled = makeElement({
+      src: IMAGE,
+      'labels-url': `${origins.faults}/stall/${TINY_DIR}/labels.json`,
+    });
+    const stalledRun = rejection(stalled.explain());
+    let stalledSettled = false;
+    void stalledRun.then(() => (stalledSettled = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const other = makeElement({ src: testImage(3) });
+    const start = performance.now();
+    expect((await other.explain()).shape).to.deep.equal([24, 24, 3]);
+    expect(performance.now() - start).to.be.below(15000);
+    expect(stalledSettled, 'the stalled run ended first: the other waited for it').to.equal(false);
+    stalled.cancel();
+    expect(igError(await stalledRun).code).to.equal('aborted');
+  });
+
   it('a model.json naming weights on another origin is refused with model-load, nothing fetched there', async () => {
     const shard = `/${TINY_DIR}/group1-shard1of1.bin`;
     const before = await requestCount(shard);
