@@ -51,13 +51,36 @@ export function startStaticServer({
       res.writeHead(404, cors ? { 'Access-Control-Allow-Origin': '*' } : {}).end('not found');
       return;
     }
+    // Validators as nginx and most static hosts send them; a matching request gets a 304.
+    const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    const lastModified = new Date(Math.floor(stat.mtimeMs / 1000) * 1000).toUTCString();
+    const corsHead = cors
+      ? {
+          'Access-Control-Allow-Origin': '*',
+          'Access-Control-Allow-Headers': 'If-None-Match, If-Modified-Since',
+          'Access-Control-Expose-Headers': 'ETag',
+        }
+      : {};
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, corsHead).end();
+      return;
+    }
     const head = {
       'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
       'Content-Length': stat.size,
       'Cache-Control': 'no-cache',
-      ...(cors ? { 'Access-Control-Allow-Origin': '*' } : {}),
+      ETag: etag,
+      'Last-Modified': lastModified,
+      ...corsHead,
       ...(headers?.(url.pathname) ?? {}),
     };
+    const fresh =
+      req.headers['if-none-match'] === etag ||
+      (!req.headers['if-none-match'] && req.headers['if-modified-since'] === lastModified);
+    if (fresh) {
+      res.writeHead(304, { ETag: etag, 'Last-Modified': lastModified, ...corsHead }).end();
+      return;
+    }
     res.writeHead(200, head);
     if (req.method === 'HEAD') res.end();
     else createReadStream(path).pipe(res);

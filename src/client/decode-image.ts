@@ -1,4 +1,10 @@
 // Images by URL (or <img>) to ImageBitmaps the worker can take, with errors users can act on.
+import {
+  FetchFailed,
+  boundedFetch,
+  describeFailure,
+  type BoundedResponse,
+} from '../shared/bounded-fetch.js';
 import { IgError, abortError } from '../shared/types.js';
 
 export type ImageRole = 'image' | 'baseline';
@@ -20,14 +26,20 @@ export async function decodeImage(
   url: string,
   role: ImageRole,
   signal: AbortSignal,
+  stallMs?: number,
 ): Promise<ImageBitmap> {
   const attribute = ATTRIBUTE[role];
-  let response: Response;
+  let answer: BoundedResponse;
   try {
-    response = await fetch(url, { mode: 'cors', credentials: 'same-origin', signal });
+    answer = await boundedFetch(url, {
+      signal,
+      stallMs,
+      init: { mode: 'cors', credentials: 'same-origin' },
+    });
   } catch (error) {
     if (signal.aborted) throw abortError();
-    if (await answersWithoutCors(url, signal)) {
+    if (!(error instanceof FetchFailed)) throw error;
+    if (error.failure.kind === 'network' && (await answersWithoutCors(url, signal))) {
       throw new IgError(
         'image-tainted',
         `The ${role} ${url} comes from another origin without CORS headers, so its pixels ` +
@@ -36,12 +48,9 @@ export async function decodeImage(
         attribute,
       );
     }
-    throw new IgError(
-      'image-load',
-      `Could not fetch the ${role} ${url} (${String(error)}): check the URL and the network.`,
-      attribute,
-    );
+    throw downloadError(error, role, attribute);
   }
+  const { response } = answer;
   if (!response.ok) {
     throw new IgError(
       'image-load',
@@ -52,14 +61,12 @@ export async function decodeImage(
   }
   let blob: Blob;
   try {
-    blob = await response.blob();
+    const type = response.headers.get('content-type') ?? '';
+    blob = new Blob([await answer.bytes()], { type });
   } catch (error) {
     if (signal.aborted) throw abortError();
-    throw new IgError(
-      'image-load',
-      `The download of the ${role} ${url} broke off (${String(error)}): try again.`,
-      attribute,
-    );
+    if (!(error instanceof FetchFailed)) throw error;
+    throw downloadError(error, role, attribute);
   }
   if (signal.aborted) throw abortError();
   let bitmap: ImageBitmap;
@@ -89,7 +96,55 @@ export async function decodeImage(
       attribute,
     );
   }
-  return bitmap;
+  return scaleDown(bitmap, signal);
+}
+
+/**
+ * Images whose longer side exceeds MAX_IMAGE_SIDE are scaled down to it, aspect kept, before they
+ * cross to the worker: no model input is near that size (224 to 512 px), and a camera photo
+ * (8000x6000: 192 MB of RGBA) would otherwise be copied to the worker whole. The same bound as
+ * the worker's (src/engine/image.ts MAX_IMAGE_SIDE), which then has nothing left to do.
+ */
+export const MAX_IMAGE_SIDE = 1024;
+
+/** The size `width` x `height` is brought to (unchanged when within the bound). */
+export function boundedSize(width: number, height: number): { width: number; height: number } {
+  const scale = Math.min(1, MAX_IMAGE_SIDE / Math.max(width, height));
+  if (scale === 1) return { width, height };
+  return {
+    width: Math.max(1, Math.round(width * scale)),
+    height: Math.max(1, Math.round(height * scale)),
+  };
+}
+
+async function scaleDown(bitmap: ImageBitmap, signal: AbortSignal): Promise<ImageBitmap> {
+  const size = boundedSize(bitmap.width, bitmap.height);
+  if (size.width === bitmap.width && size.height === bitmap.height) return bitmap;
+  const scaled = await createImageBitmap(bitmap, {
+    resizeWidth: size.width,
+    resizeHeight: size.height,
+    resizeQuality: 'high',
+  }).finally(() => bitmap.close());
+  if (signal.aborted) {
+    scaled.close();
+    throw abortError();
+  }
+  return scaled;
+}
+
+function downloadError(error: FetchFailed, role: ImageRole, attribute: string): IgError {
+  const advice =
+    error.failure.kind === 'stall'
+      ? 'check that the server sends the whole file, or raise IgExplainer.stallTimeout for a ' +
+        'slow network.'
+      : error.failure.kind === 'network'
+        ? 'check the URL and the network.'
+        : 'try again.';
+  return new IgError(
+    'image-load',
+    `The download of the ${role} ${error.url} ${describeFailure(error.failure)}: ${advice}`,
+    attribute,
+  );
 }
 
 /** True when the server answers a `no-cors` request: the CORS failure was missing headers. */

@@ -276,14 +276,17 @@ export async function explain(
   if (signal.aborted) throw abortError();
   const { image: imageInput, baseline: baselineInput, ...options } = input;
   const imageHref = imageUrl(imageInput);
+  const stallTimeoutMs = pageOptions.stallTimeout * 1000;
   const namedBaseline = NAMED_BASELINES.includes(baselineInput);
   const baselineName = namedBaseline
     ? baselineInput
     : new URL(baselineInput, document.baseURI).href;
   // Decode both images (and start the worker) at once; close what was decoded on any failure.
   const decoding = [
-    decodeImage(imageHref, 'image', signal),
-    namedBaseline ? Promise.resolve(null) : decodeImage(baselineName, 'baseline', signal),
+    decodeImage(imageHref, 'image', signal, stallTimeoutMs),
+    namedBaseline
+      ? Promise.resolve(null)
+      : decodeImage(baselineName, 'baseline', signal, stallTimeoutMs),
   ] as const;
   const [image, baselineImage] = await Promise.allSettled(decoding);
   if (image.status === 'rejected' || baselineImage.status === 'rejected') {
@@ -313,6 +316,7 @@ export async function explain(
     image: image.value,
     baseline: baselineImage.value ?? (baselineInput as IgBaselineKind),
     baselineName,
+    stallTimeoutMs,
   };
   const id = target.id();
   // Callbacks stop the moment the signal aborts, whatever is still in flight.

@@ -98,6 +98,17 @@ export class IgExplainer extends LitElement {
     pageOptions.workerUrl = url;
   }
 
+  /**
+   * Page-wide: seconds without a byte after which a download (model, weights, labels, image)
+   * fails with its error code and the URL; default 30.
+   */
+  static get stallTimeout(): number {
+    return pageOptions.stallTimeout;
+  }
+  static set stallTimeout(seconds: number) {
+    pageOptions.stallTimeout = seconds;
+  }
+
   constructor() {
     super();
     Object.assign(this, optionDefaults());

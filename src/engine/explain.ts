@@ -14,9 +14,10 @@ import { IgError, abortError } from '../shared/types.js';
 import { makeBaseline } from './baselines.js';
 import { imageToTensor } from './image.js';
 import { integratedGradients } from './integrated-gradients.js';
-import { loadLabels } from './labels.js';
+import { loadLabels, prefetchLabels } from './labels.js';
 import { loadModel, type LoadedModel } from './model-loader.js';
 import { chooseHead } from './model-output.js';
+import { prefetchModel } from './model-prefetch.js';
 import { labelFor, resolveTarget, topK } from './predictions.js';
 import { fitImage, withInputRange, type Classifier } from './preprocess.js';
 
@@ -106,7 +107,7 @@ export class Explainer {
     );
     try {
       checkAborted(signal);
-      const model = await this.model(request.modelUrls, env.backend, hooks, signal);
+      const model = await this.model(request, env.backend, hooks, signal);
       const modelMs = performance.now() - start;
       const head = chooseHead(model.heads, request.modelOutput, model.url);
       hooks.onModelLoad?.({
@@ -122,7 +123,7 @@ export class Explainer {
       const labels =
         request.labelsUrl === null && model.labels?.length === head.numClasses
           ? model.labels
-          : await this.labelsFor(request.labelsUrl, head.numClasses, signal);
+          : await this.labelsFor(request, head.numClasses, signal);
       checkAborted(signal);
 
       // The model's own probability, or the tensor before its softmax or sigmoid: never a
@@ -206,6 +207,22 @@ export class Explainer {
     }
   }
 
+  /**
+   * Downloads the request's model and labels unless they are loaded already
+   * (model-prefetch.ts, labels.ts): call before queueing the request. Never throws.
+   */
+  async prefetch(request: ExplainRequest, signal: AbortSignal, onProgress: (f: number) => void) {
+    const { modelUrls, labelsUrl, stallTimeoutMs: stallMs } = request;
+    const loaded = [...this.models.keys()].some((key) => key.endsWith(` ${modelUrls.join(' ')}`));
+    const labelled = [...this.labels.keys()].some((key) => key.endsWith(` ${labelsUrl}`));
+    await Promise.all([
+      loaded ? null : prefetchModel(modelUrls, { signal, stallMs, onProgress }),
+      labelsUrl === null || labelled
+        ? null
+        : raceAbort(prefetchLabels(labelsUrl, stallMs), signal).catch(() => {}),
+    ]);
+  }
+
   /** Frees every loaded model. */
   dispose(): void {
     for (const load of this.models.values()) {
@@ -217,7 +234,7 @@ export class Explainer {
   }
 
   private async model(
-    urls: readonly string[],
+    { modelUrls: urls, stallTimeoutMs }: ExplainRequest,
     backend: IgBackend,
     hooks: ExplainHooks,
     signal: AbortSignal,
@@ -229,6 +246,7 @@ export class Explainer {
       const listeners = new Set<(fraction: number) => void>();
       const promise = loadModel(urls, {
         signal: controller.signal,
+        stallMs: stallTimeoutMs,
         onProgress: (fraction) => listeners.forEach((listener) => listener(fraction)),
       });
       const created: SharedLoad = { promise, controller, listeners, waiting: 0, settled: false };
@@ -262,14 +280,14 @@ export class Explainer {
   }
 
   private labelsFor(
-    url: string | null,
+    { labelsUrl: url, stallTimeoutMs }: ExplainRequest,
     numClasses: number,
     signal: AbortSignal,
   ): Promise<readonly string[]> {
     const key = `${numClasses} ${url ?? ''}`;
     let labels = this.labels.get(key);
     if (!labels) {
-      labels = loadLabels(url, numClasses);
+      labels = loadLabels(url, numClasses, undefined, stallTimeoutMs);
       this.labels.set(key, labels);
       labels.catch(() => this.labels.delete(key));
     }

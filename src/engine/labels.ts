@@ -1,5 +1,6 @@
 // Class names: the built-in ImageNet list, or a labels file the page gives.
 import * as mobilenetClasses from '@tensorflow-models/mobilenet/dist/imagenet_classes.js';
+import { FetchFailed, boundedFetch, describeFailure, raceAbort } from '../shared/bounded-fetch.js';
 import { IgError, abortError } from '../shared/types.js';
 
 // The file is CommonJS: Rollup's full build sees its named export, a per-file conversion (the
@@ -51,29 +52,11 @@ export async function loadLabels(
   url: string | null,
   numClasses: number,
   signal?: AbortSignal,
+  stallMs?: number,
 ): Promise<readonly string[]> {
   if (url === null) return builtInLabels(numClasses);
-  let response: Response;
-  try {
-    response = await fetch(url, { mode: 'cors', signal });
-  } catch (error) {
-    if (signal?.aborted) throw abortError();
-    throw new IgError(
-      'labels-load',
-      `Could not fetch the labels from ${url} (${String(error)}): check labels-url, and serve the ` +
-        'file from this origin or with Access-Control-Allow-Origin.',
-      'labels-url',
-    );
-  }
-  if (!response.ok) {
-    throw new IgError(
-      'labels-load',
-      `The server answered ${response.status} ${response.statusText} for the labels at ${url}: ` +
-        'check labels-url.',
-      'labels-url',
-    );
-  }
-  const labels = parseLabels(await response.text());
+  const text = await raceAbort(labelsText(url, stallMs, true), signal);
+  const labels = parseLabels(text);
   if (signal?.aborted) throw abortError();
   if (labels === null) {
     throw new IgError(
@@ -92,4 +75,61 @@ export async function loadLabels(
     );
   }
   return labels;
+}
+
+/** Downloads started by prefetchLabels, kept for the load that takes them (or a while). */
+const downloads = new Map<string, Promise<string>>();
+const KEEP_SETTLED_MS = 30_000;
+
+/**
+ * Starts downloading the labels at `url` before the request queues (as the model: one stalled
+ * labels server never holds back another element's run); loadLabels takes the download.
+ */
+export function prefetchLabels(url: string, stallMs?: number): Promise<void> {
+  return labelsText(url, stallMs, false).then(
+    () => {},
+    () => {},
+  );
+}
+
+function labelsText(url: string, stallMs: number | undefined, take: boolean): Promise<string> {
+  const key = `${stallMs ?? ''} ${url}`;
+  let download = downloads.get(key);
+  if (!download) {
+    const started = downloadLabels(url, stallMs);
+    download = started;
+    downloads.set(key, started);
+    const drop = () =>
+      setTimeout(() => downloads.get(key) === started && downloads.delete(key), KEEP_SETTLED_MS);
+    started.then(drop, drop);
+  }
+  if (take) downloads.delete(key);
+  return download;
+}
+
+async function downloadLabels(url: string, stallMs: number | undefined): Promise<string> {
+  try {
+    const answer = await boundedFetch(url, { stallMs, init: { mode: 'cors' } });
+    if (!answer.response.ok) {
+      const { status, statusText } = answer.response;
+      throw new IgError(
+        'labels-load',
+        `The server answered ${status} ${statusText} for the labels at ${url}: check labels-url.`,
+        'labels-url',
+      );
+    }
+    return new TextDecoder().decode(await answer.bytes());
+  } catch (error) {
+    if (!(error instanceof FetchFailed)) throw error;
+    const advice =
+      error.failure.kind === 'stall'
+        ? 'check that the server sends the whole file, or raise IgExplainer.stallTimeout for a ' +
+          'slow network.'
+        : 'check labels-url, and serve the file from this origin or with Access-Control-Allow-Origin.';
+    throw new IgError(
+      'labels-load',
+      `The download of the labels from ${url} ${describeFailure(error.failure)}: ${advice}`,
+      'labels-url',
+    );
+  }
 }

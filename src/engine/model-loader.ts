@@ -2,8 +2,9 @@
 // network or the IndexedDB cache, validated and warmed up once.
 import * as tf from '@tensorflow/tfjs';
 import { IgError, abortError, isIgError } from '../shared/types.js';
-import { readCachedModel, writeCachedModel } from './model-cache.js';
+import { obtainModelArtifacts } from './model-cache.js';
 import { checkModel } from './model-check.js';
+import { SELF_HOST_HINT } from './model-fetch.js';
 import type { ModelHead, OutputKind } from './model-output.js';
 import type { Classifier } from './preprocess.js';
 import { readTeachableMetadata, type TeachableMetadata } from './teachable.js';
@@ -45,12 +46,12 @@ export interface LoadModelOptions {
   onProgress?: (fraction: number) => void;
   /** Read and write the IndexedDB cache (default true). */
   cache?: boolean;
+  /** No bytes for this long ends a download (default DEFAULT_STALL_TIMEOUT_MS). */
+  stallMs?: number;
 }
 
 const HUB_HOSTS = /(^|\.)(tfhub\.dev|kaggle\.com)$/i;
-const SELF_HOST_HINT =
-  'or self-host the model files (model.json and its weight shards) on your own site and point ' +
-  'model-url at that model.json.';
+export { fetchModelArtifacts } from './model-fetch.js';
 
 /** True for TF Hub and Kaggle model pages, which serve TF.js files at `model.json?tfjs-format=file`. */
 export function isHubUrl(url: string): boolean {
@@ -104,14 +105,11 @@ export async function loadModel(
 
 async function loadOne(url: string, options: LoadModelOptions): Promise<LoadedModel> {
   const { signal, onProgress } = options;
-  const useCache = options.cache ?? true;
   const start = performance.now();
-  let artifacts = useCache ? await readCachedModel(url) : null;
+  // The cache, revalidated over HTTP (model-cache.ts); shares a prefetch's download.
+  const obtained = await obtainModelArtifacts(url, modelJsonUrl(url), options);
+  const { artifacts, fromCache } = obtained;
   if (signal?.aborted) throw abortError();
-  const fromCache = artifacts !== null;
-  if (artifacts === null) {
-    artifacts = await fetchModelArtifacts(modelJsonUrl(url), { signal, onProgress });
-  }
   onProgress?.(1);
   const format = modelFormat(artifacts, url);
   // A Teachable Machine export's metadata.json beside model.json: labels and image size.
@@ -125,7 +123,7 @@ async function loadOne(url: string, options: LoadModelOptions): Promise<LoadedMo
     const size = teachable ? { height: teachable.imageSize, width: teachable.imageSize } : {};
     const checked = await checkModel(model, built.modelTopology, url, size);
     if (signal?.aborted) throw abortError();
-    if (useCache && !fromCache) await writeCachedModel(url, artifacts);
+    await obtained.commit();
     const { height, width, channels, defaultHead } = checked;
     return {
       ...checked,
@@ -143,175 +141,6 @@ async function loadOne(url: string, options: LoadModelOptions): Promise<LoadedMo
   } catch (error) {
     model.dispose();
     throw error;
-  }
-}
-
-/**
- * Reads a TF.js model.json and its weight shards into ModelArtifacts. Every shard's body is read
- * as soon as its response arrives, which frees the connection for the next one: TF.js's own
- * loader awaits all responses before reading any body and hangs with more than six shards on
- * an HTTP/1.1 server.
- */
-export async function fetchModelArtifacts(
-  jsonUrl: string,
-  { signal, onProgress }: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
-): Promise<tf.io.ModelArtifacts> {
-  const jsonResponse = await fetchOk(jsonUrl, signal, 'the model');
-  const jsonText = await readBody(jsonResponse, signal, () => {});
-  let modelJson: tf.io.ModelJSON;
-  try {
-    modelJson = JSON.parse(new TextDecoder().decode(jsonText)) as tf.io.ModelJSON;
-  } catch {
-    throw new IgError(
-      'model-load',
-      `${jsonUrl} is not a TF.js model.json (the server sent ` +
-        `${jsonResponse.headers.get('content-type') ?? 'no content type'}, not JSON): point ` +
-        `model-url at the model's model.json, ${SELF_HOST_HINT}`,
-      'model-url',
-    );
-  }
-  if (typeof modelJson !== 'object' || modelJson === null || !modelJson.modelTopology) {
-    throw new IgError(
-      'model-load',
-      `${jsonUrl} is JSON but not a TF.js model.json (no modelTopology): point model-url at a ` +
-        'model converted with the TensorFlow.js converter.',
-      'model-url',
-    );
-  }
-  const manifest = modelJson.weightsManifest ?? [];
-  const base = new URL(jsonUrl);
-  const groups = manifest.map((group) => {
-    const expected = group.weights.reduce((sum, w) => sum + weightBytes(w), 0);
-    return { group, expected, urls: group.paths.map((path) => weightUrl(path, base)) };
-  });
-  const totalBytes = groups.reduce((sum, g) => sum + g.expected, 0);
-  let loadedBytes = 0;
-  let reported = 0;
-  const progress = (bytes: number) => {
-    loadedBytes += bytes;
-    const fraction = totalBytes > 0 ? Math.min(1, loadedBytes / totalBytes) : 1;
-    if (fraction - reported >= 0.01 || fraction === 1) {
-      reported = fraction;
-      onProgress?.(fraction);
-    }
-  };
-  onProgress?.(0);
-  const buffers = await Promise.all(
-    groups.map(async ({ urls, expected, group }) => {
-      const shards = await Promise.all(
-        urls.map(async (shardUrl) =>
-          readBody(await fetchOk(shardUrl, signal, 'a weight file of the model'), signal, progress),
-        ),
-      );
-      const received = shards.reduce((sum, s) => sum + s.byteLength, 0);
-      const hasStrings = group.weights.some((w) => w.dtype === 'string');
-      if (!hasStrings && received < expected) {
-        throw new IgError(
-          'model-load',
-          `The weight files ${group.paths.join(', ')} of ${jsonUrl} hold ${received} bytes but ` +
-            `model.json lists ${expected}: the upload is truncated; copy the files again, ` +
-            SELF_HOST_HINT,
-          'model-url',
-        );
-      }
-      return shards;
-    }),
-  );
-  const weightData = buffers.flat();
-  return tf.io.getModelArtifactsForJSON(modelJson, async (weightsManifest) => [
-    weightsManifest.flatMap((group) => group.weights),
-    weightData.length === 1 ? weightData[0] : weightData,
-  ]);
-}
-
-/** A weight path of the manifest as a URL: relative to model.json, with its query (TF Hub's). */
-function weightUrl(path: string, modelJson: URL): string {
-  const url = new URL(path, modelJson);
-  if (modelJson.search && !url.search) url.search = modelJson.search;
-  return url.href;
-}
-
-const DTYPE_BYTES: Record<string, number> = {
-  float32: 4,
-  int32: 4,
-  float16: 2,
-  uint16: 2,
-  uint8: 1,
-  bool: 1,
-  complex64: 8,
-  string: 0,
-};
-
-function weightBytes(entry: tf.io.WeightsManifestEntry): number {
-  const dtype = entry.quantization?.dtype ?? entry.dtype;
-  return (DTYPE_BYTES[dtype] ?? 4) * entry.shape.reduce((a, b) => a * b, 1);
-}
-
-async function fetchOk(
-  url: string,
-  signal: AbortSignal | undefined,
-  what: string,
-): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url, { mode: 'cors', credentials: 'same-origin', signal });
-  } catch (error) {
-    if (signal?.aborted) throw abortError();
-    throw new IgError(
-      'model-load',
-      `Could not fetch ${what} from ${url}: no answer from the server (offline, wrong host, or a ` +
-        `cross-origin server that does not send Access-Control-Allow-Origin; ${String(error)}). ` +
-        `Check model-url, serve the model with CORS headers, ${SELF_HOST_HINT}`,
-      'model-url',
-    );
-  }
-  if (!response.ok) {
-    throw new IgError(
-      'model-load',
-      `The server answered ${response.status} ${response.statusText} for ${what} at ${url}. ` +
-        `Check model-url, ${SELF_HOST_HINT}`,
-      'model-url',
-    );
-  }
-  return response;
-}
-
-/** The whole body, read chunk by chunk as it arrives (progress in bytes). */
-async function readBody(
-  response: Response,
-  signal: AbortSignal | undefined,
-  onBytes: (bytes: number) => void,
-): Promise<ArrayBuffer> {
-  try {
-    if (!response.body) {
-      const buffer = await response.arrayBuffer();
-      onBytes(buffer.byteLength);
-      return buffer;
-    }
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let length = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      length += value.byteLength;
-      onBytes(value.byteLength);
-    }
-    const out = new Uint8Array(length);
-    let offset = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return out.buffer;
-  } catch (error) {
-    if (signal?.aborted) throw abortError();
-    throw new IgError(
-      'model-load',
-      `The download of ${response.url} broke off (${String(error)}): try again, ${SELF_HOST_HINT}`,
-      'model-url',
-    );
   }
 }
 

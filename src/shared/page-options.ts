@@ -1,6 +1,10 @@
 // Page-wide settings: one value for every <ig-explainer> of the page, set through IgExplainer's
 // static properties (the element) and read where they take effect (the client).
+import { DEFAULT_STALL_TIMEOUT_MS } from './bounded-fetch.js';
+
 export const pageOptions: {
   /** The worker script's URL; null: the ig-explainer-worker.js bundled next to the element. */
   workerUrl: string | null;
-} = { workerUrl: null };
+  /** Seconds without a byte after which a download (model, weights, labels, image) fails. */
+  stallTimeout: number;
+} = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000 };

@@ -25,6 +25,8 @@ export interface ExplainRequest extends Omit<RequestOptions, 'baseline'> {
   topK: number;
   /** The output explained (a name or an index); null or absent: the first [N, classes] one. */
   modelOutput?: string | number | null;
+  /** No bytes for this long ends a download (IgExplainer.stallTimeout); default 30 s. */
+  stallTimeoutMs?: number;
 }
 
 export type ClientMessage =

@@ -98,8 +98,19 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
       case 'explain': {
         const job = { id: message.id, request: message.request, controller: new AbortController() };
         jobs.set(job.id, job);
-        queue.push(job);
-        void pump();
+        // The model downloads before the job queues: a stalled one never holds back another's run.
+        const { signal } = job.controller;
+        const progress = (fraction: number) =>
+          !signal.aborted && post({ type: 'model-progress', id: job.id, fraction });
+        void explainer.prefetch(job.request, signal, progress).then(() => {
+          if (stopped || signal.aborted) {
+            jobs.delete(job.id);
+            closeImages(job.request);
+            return;
+          }
+          queue.push(job);
+          void pump();
+        });
         break;
       }
       case 'cancel': {

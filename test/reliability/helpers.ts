@@ -2,7 +2,9 @@
 // Every worker these tests start is the test-only entry (test/worker-entry/).
 import '../worker-entry/hooks.js';
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/index.js';
+import { isIgError } from '../../src/index.js';
 import type { IgExplainer } from '../../src/index.js';
 import { terminateWorker } from '../../src/client/explain-client.js';
 import { TINY_MODEL } from '../element/helpers.js';
@@ -93,4 +95,31 @@ export function isolatedSuite(): { workers: { instances: Worker[] } } {
     document.querySelectorAll('ig-explainer').forEach((el) => el.remove());
   });
   return { workers };
+}
+
+/** The origins of scripts/test-servers.mjs, with the fault server. */
+export interface FaultOrigins {
+  static: string;
+  faults: string;
+}
+
+export function faultOrigins(): Promise<FaultOrigins> {
+  return executeServerCommand<FaultOrigins, undefined>('ig-test-servers');
+}
+
+/** What the fault server's replaced model `name` sends next; returns what it served so far. */
+export function versioned(setting: {
+  name: string;
+  version?: 1 | 2;
+  validators?: 'etag' | 'last-modified' | 'none';
+  noStore?: boolean;
+  offline?: boolean;
+}): Promise<{ json: number; notModified: number; weights: number }> {
+  return executeServerCommand('ig-versioned', setting);
+}
+
+/** The error code, message and attribute of a rejection that must be an IgError. */
+export function igError(error: unknown): { code: string; message: string; attribute?: string } {
+  expect(isIgError(error), String(error)).to.equal(true);
+  return error as { code: string; message: string; attribute?: string };
 }
