@@ -14,6 +14,7 @@ import type {
   IgProgressDetail,
   IgResult,
 } from './types.js';
+import type { IgPathKind } from './paths.js';
 
 /** What one explanation needs; images arrive decoded as transferred ImageBitmaps. */
 export interface ExplainRequest {
@@ -39,6 +40,14 @@ export interface ExplainRequest {
   topK: number;
   /** Relative completeness error at which a progressive run may stop early; null = run all steps. */
   tolerance: number | null;
+  /** Default 'straight'. */
+  path?: IgPathKind;
+  /** Several baselines, averaged (one attribution each); when given, `baseline` is not used. */
+  baselines?: (IgBaselineKind | ImageBitmap)[];
+  /** SmoothGrad's noisy copies of the image; default 0 (off). */
+  noiseSamples?: number;
+  /** SmoothGrad's noise std as a fraction of the image's value range; default 0.15. */
+  noiseLevel?: number;
 }
 
 export type ClientMessage =
