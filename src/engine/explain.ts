@@ -11,9 +11,10 @@ import type {
   IgThread,
 } from '../shared/types.js';
 import { IgError, abortError } from '../shared/types.js';
-import { makeBaseline } from './baselines.js';
+import { DEFAULT_NOISE_LEVEL, DEFAULT_PATH } from '../shared/defaults.js';
+import { attribute } from './attribution.js';
+import { makeBaselines } from './baseline-set.js';
 import { imageToTensor } from './image.js';
-import { integratedGradients } from './integrated-gradients.js';
 import { loadLabels } from './labels.js';
 import { loadModel, type LoadedModel } from './model-loader.js';
 import { labelFor, resolveTarget, topK } from './predictions.js';
@@ -100,7 +101,7 @@ export class Explainer {
     signal: AbortSignal,
   ): Promise<IgResult> {
     const start = performance.now();
-    const bitmaps = [request.image, request.baseline].filter(
+    const bitmaps = [request.image, request.baseline, ...(request.baselines ?? [])].filter(
       (b): b is ImageBitmap => typeof b === 'object' && b !== null,
     );
     try {
@@ -124,20 +125,20 @@ export class Explainer {
         const decoded = imageToTensor(request.image, undefined, 'image');
         return fitImage(decoded, model.height, model.width, request.fit);
       });
-      let baseline: tf.Tensor3D | null = null;
+      let baselines: tf.Tensor3D[] = [];
       try {
         const { logits, probabilities } = await predict(classifier, image, model.url);
         checkAborted(signal);
         hooks.onPrediction?.(topK(probabilities, labels, request.topK));
         const target = resolveTarget(request.target, probabilities, labels);
 
-        baseline = tf.tidy(() => {
-          if (typeof request.baseline === 'string') {
-            return makeBaseline(request.baseline, image, request.seed);
-          }
-          const decoded = imageToTensor(request.baseline, undefined, 'baseline');
-          const fitted = fitImage(decoded, model.height, model.width, request.fit);
-          return makeBaseline(fitted, image, request.seed);
+        baselines = tf.tidy(() => {
+          const kinds = (request.baselines ?? [request.baseline]).map((kind) => {
+            if (typeof kind === 'string') return kind;
+            const decoded = imageToTensor(kind, undefined, 'baseline');
+            return fitImage(decoded, model.height, model.width, request.fit);
+          });
+          return makeBaselines(kinds, image, request.seed);
         });
         const attributionStart = performance.now();
         const batchSize =
@@ -147,7 +148,11 @@ export class Explainer {
         if (request.batchSize !== 'auto') {
           checkBatchMemory(batchSize, request.steps + 1, model.height, model.width);
         }
-        const ig = await integratedGradients(classifier, image, baseline, {
+        const ig = await attribute(classifier, image, baselines, {
+          path: request.path ?? DEFAULT_PATH,
+          noiseSamples: request.noiseSamples ?? 0,
+          noiseLevel: request.noiseLevel ?? DEFAULT_NOISE_LEVEL,
+          seed: request.seed,
           target,
           steps: request.steps,
           method: request.method,
@@ -180,10 +185,11 @@ export class Explainer {
           thread: env.thread,
           path: ig.path,
           timings: { modelMs, attributionMs: end - attributionStart, totalMs: end - start },
+          baselineScores: ig.baselineScores,
         };
       } finally {
         image.dispose();
-        baseline?.dispose();
+        tf.dispose(baselines);
       }
     } finally {
       for (const bitmap of bitmaps) bitmap.close();
