@@ -266,7 +266,7 @@ async function missingEnds(
   };
 }
 
-function checkOptions(
+export function checkOptions(
   image: tf.Tensor3D,
   baseline: tf.Tensor3D,
   { target, steps, batchSize }: IntegratedGradientsOptions,

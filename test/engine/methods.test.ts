@@ -185,6 +185,40 @@ for (const backend of ['cpu', 'webgl']) {
       });
     });
 
+    it("stops each baseline's run at the tolerance and reports coarse maps of the running mean", async () => {
+      await withConvModel(async ({ model, image, baseline }) => {
+        const white = makeBaseline('white', image, 0);
+        try {
+          const partials: number[] = [];
+          const result = await attribute(
+            model.classifier,
+            image,
+            [baseline, white],
+            options({
+              steps: 256,
+              output: 'probability',
+              tolerance: 0.05,
+              partials: true,
+              onProgress: (p) => p.partial && partials.push(p.partial.steps),
+            }),
+          );
+          expect(result.steps).to.be.below(256);
+          expect(result.baselineScores).to.have.length(2);
+          // The first run's levels, then the mean after the first run.
+          expect(partials.length).to.be.at.least(2);
+          // Each run is within 0.05 of its own score difference: the mean within the mean of those.
+          const [black, whiteScore] = result.baselineScores;
+          const allowed =
+            (0.05 *
+              (Math.abs(result.scoreInput - black) + Math.abs(result.scoreInput - whiteScore))) /
+            2;
+          expect(result.delta).to.be.at.most(allowed + 1e-6);
+        } finally {
+          white.dispose();
+        }
+      });
+    });
+
     it('SmoothGrad is repeatable for one seed, differs for another, and counts samples x points', async () => {
       await withConvModel(async ({ model, image, baseline }) => {
         const progress: IgProgressDetail[] = [];
@@ -297,6 +331,10 @@ for (const backend of ['cpu', 'webgl']) {
             attribute(model.classifier, image, [baseline], options({ path: 'guided', target: 9 })),
           );
           expect(isIgError(failed) && failed.code).to.equal('target-unknown');
+          const steps = await rejection(
+            attribute(model.classifier, image, [baseline], options({ path: 'guided', steps: 0 })),
+          );
+          expect(isIgError(steps) && steps.attribute).to.equal('steps');
           const noisy = await rejection(
             attribute(model.classifier, image, [baseline], options({ noiseSamples: 300 })),
           );

@@ -5,9 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { IgMethod, IgPath } from '../../shared/types.js';
 import { abortError } from '../../shared/types.js';
 import { asIgError, explainedOutput, withTapeRelease, yieldToEventLoop } from '../gradients.js';
-import type {
-  IntegratedGradientsOptions,
-  IntegratedGradientsResult,
+import {
+  checkOptions,
+  type IntegratedGradientsOptions,
+  type IntegratedGradientsResult,
 } from '../integrated-gradients.js';
 import type { Classifier } from '../preprocess.js';
 
@@ -40,6 +41,7 @@ export async function guidedIntegratedGradients(
   options: IntegratedGradientsOptions & { fraction?: number; maxDist?: number },
 ): Promise<IntegratedGradientsResult> {
   const { target, steps, output, signal, onProgress } = options;
+  checkOptions(image, baseline, options);
   const fraction = options.fraction ?? GUIDED_FRACTION;
   const maxDist = options.maxDist ?? GUIDED_MAX_DIST;
   const method: IgMethod = GUIDED_METHODS.includes(options.method) ? options.method : 'trapezoid';
