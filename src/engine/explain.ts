@@ -11,9 +11,10 @@ import type {
   IgThread,
 } from '../shared/types.js';
 import { IgError, abortError } from '../shared/types.js';
-import { makeBaseline } from './baselines.js';
+import { DEFAULT_NOISE_LEVEL, DEFAULT_PATH } from '../shared/defaults.js';
+import { attribute } from './attribution.js';
+import { makeBaselines } from './baseline-set.js';
 import { imageToTensor } from './image.js';
-import { integratedGradients } from './integrated-gradients.js';
 import { loadLabels, prefetchLabels } from './labels.js';
 import { loadModel, type LoadedModel } from './model-loader.js';
 import { chooseHead } from './model-output.js';
@@ -102,7 +103,7 @@ export class Explainer {
     signal: AbortSignal,
   ): Promise<IgResult> {
     const start = performance.now();
-    const bitmaps = [request.image, request.baseline].filter(
+    const bitmaps = [request.image, request.baseline, ...(request.baselines ?? [])].filter(
       (b): b is ImageBitmap => typeof b === 'object' && b !== null,
     );
     try {
@@ -141,19 +142,18 @@ export class Explainer {
           return model.channels === 1 ? tf.image.rgbToGrayscale(fitted) : fitted;
         });
       const image = onGrid(request.image, 'image');
-      let baseline: tf.Tensor3D | null = null;
+      let baselines: tf.Tensor3D[] = [];
       try {
         const probabilities = await predict(probabilityOf, image, model.url);
         checkAborted(signal);
         hooks.onPrediction?.(topK(probabilities, labels, request.topK));
         const target = resolveTarget(request.target, probabilities, labels);
 
-        baseline = tf.tidy(() => {
-          if (typeof request.baseline === 'string') {
-            return makeBaseline(request.baseline, image, request.seed);
-          }
-          const fitted = onGrid(request.baseline, 'baseline');
-          return makeBaseline(fitted, image, request.seed);
+        baselines = tf.tidy(() => {
+          const kinds = (request.baselines ?? [request.baseline]).map((kind) =>
+            typeof kind === 'string' ? kind : onGrid(kind, 'baseline'),
+          );
+          return makeBaselines(kinds, image, request.seed);
         });
         const attributionStart = performance.now();
         const batchSize =
@@ -163,7 +163,11 @@ export class Explainer {
         if (request.batchSize !== 'auto') {
           checkBatchMemory(batchSize, request.steps + 1, model.height, model.width);
         }
-        const ig = await integratedGradients(explained, image, baseline, {
+        const ig = await attribute(explained, image, baselines, {
+          path: request.path ?? DEFAULT_PATH,
+          noiseSamples: request.noiseSamples ?? 0,
+          noiseLevel: request.noiseLevel ?? DEFAULT_NOISE_LEVEL,
+          seed: request.seed,
           target,
           steps: request.steps,
           method: request.method,
@@ -197,10 +201,11 @@ export class Explainer {
           thread: env.thread,
           path: ig.path,
           timings: { modelMs, attributionMs: end - attributionStart, totalMs: end - start },
+          baselineScores: ig.baselineScores,
         };
       } finally {
         image.dispose();
-        baseline?.dispose();
+        tf.dispose(baselines);
       }
     } finally {
       for (const bitmap of bitmaps) bitmap.close();

@@ -2,8 +2,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { MAX_STEPS } from '../shared/defaults.js';
 import type { IgMethod, IgOutput, IgPath, IgProgressDetail, IgResult } from '../shared/types.js';
-import { IgError, abortError, isIgError } from '../shared/types.js';
+import { IgError, abortError } from '../shared/types.js';
+import type { ExplainedOutput } from './gradients.js';
+import { asIgError, explainedOutput, withTapeRelease, yieldToEventLoop } from './gradients.js';
 import { integrationRule, refinementPlan, type RefinementLevel } from './integration-rules.js';
+import { straightPath, type IntegrationPath } from './paths/path.js';
 import type { Classifier } from './preprocess.js';
 
 export interface IntegratedGradientsOptions {
@@ -25,6 +28,8 @@ export interface IntegratedGradientsOptions {
   partials?: boolean;
   /** The explained output at the image when already known (the prediction's): saves a pass. */
   scoreInput?: number;
+  /** The path from `baseline` (alpha = 0) to `image`; default the straight line. */
+  curve?: IntegrationPath;
   signal?: AbortSignal;
   /** Called after every batch; `stepsDone`/`stepsTotal` count path points evaluated. */
   onProgress?: (progress: IgProgressDetail) => void;
@@ -76,7 +81,7 @@ export async function integratedGradients(
   const gradientNorms = new Array<number>(rule.alphas.length);
 
   if (signal?.aborted) throw abortError();
-  const difference = tf.sub(image, baseline) as tf.Tensor3D;
+  const curve = options.curve ?? straightPath(image, baseline);
   let accumulated: tf.Tensor3D = tf.zeros(image.shape);
   const shape = [...image.shape] as [number, number, number];
   try {
@@ -109,15 +114,13 @@ export async function integratedGradients(
       }
       const nodes = plan.order.slice(start, end);
       const batch = tf.tidy(() => {
-        const alphas = tf.tensor1d(nodes.map((k) => rule.alphas[k])).reshape([-1, 1, 1, 1]);
-        // The tutorial's interpolate_images: baseline + alpha * (image - baseline).
-        const points = tf.add(baseline.expandDims(0), tf.mul(alphas, difference.expandDims(0)));
-        const { value, grad } = withTapeRelease(() =>
-          tf.valueAndGrad(explained)(points as tf.Tensor4D),
-        );
+        const alphas = nodes.map((k) => rule.alphas[k]);
+        const points = curve.points(alphas);
+        const { value, grad } = withTapeRelease(() => tf.valueAndGrad(explained)(points));
         explained.check();
         // One read per batch: scores and mean |gradient| together.
-        return { grad, readout: tf.stack([value, tf.mean(tf.abs(grad), [1, 2, 3])]) };
+        const readout = tf.stack([value, tf.mean(tf.abs(grad), [1, 2, 3])]);
+        return { grad: curve.integrand(grad as tf.Tensor4D, alphas), readout };
       });
       let partial: IgProgressDetail['partial'];
       try {
@@ -156,7 +159,7 @@ export async function integratedGradients(
           // batch's last completed level only).
           const show = options.partials && (to === end || plan.levels[level].points > end);
           if (!last && !check && !show) continue;
-          const attributions = await readAttributions(difference, accumulated, current.scale);
+          const attributions = await readAttributions(curve.factor, accumulated, current.scale);
           const sum = sumOf(attributions);
           const [scoreBaseline, scoreInput] = scoreEnds();
           const delta = Math.abs(sum - (scoreInput - scoreBaseline));
@@ -199,20 +202,21 @@ export async function integratedGradients(
   } catch (error) {
     throw asIgError(error);
   } finally {
-    difference.dispose();
+    if (!options.curve) curve.dispose();
     accumulated.dispose();
   }
 }
 
-/** (x - x') * scale * accumulated, read back. */
+/** factor * scale * accumulated (factor: the path's, x - x' for the straight line), read back. */
 async function readAttributions(
-  difference: tf.Tensor3D,
+  factor: tf.Tensor3D | null,
   accumulated: tf.Tensor3D,
   scale: number,
 ): Promise<Float32Array> {
-  const tensor = tf.tidy(() =>
-    scale === 1 ? tf.mul(difference, accumulated) : tf.mul(difference, tf.mul(accumulated, scale)),
-  );
+  const tensor = tf.tidy(() => {
+    const scaled = scale === 1 ? accumulated.clone() : tf.mul(accumulated, scale);
+    return factor ? tf.mul(factor, scaled) : scaled;
+  });
   try {
     return (await tensor.data()) as Float32Array;
   } finally {
@@ -224,58 +228,6 @@ function sumOf(values: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i];
   return sum;
-}
-
-interface ExplainedOutput {
-  /** f(batch): the explained output of each example, [N]. */
-  (batch: tf.Tensor4D): tf.Tensor1D;
-  /** Throws what the last call found wrong with the classifier's output, if anything. */
-  check(): void;
-}
-
-/**
- * The per-example explained output. The target's column is taken with slice: WASM has no
- * gather gradient. A wrong output shape is reported by check() after the call instead of thrown
- * inside it: a throw inside tf.valueAndGrad would strand the tensors TF.js saved for backprop.
- */
-function explainedOutput(
-  classifier: Classifier,
-  target: number,
-  output: IgOutput,
-): ExplainedOutput {
-  let problem: IgError | null = null;
-  const explained = (batch: tf.Tensor4D): tf.Tensor1D => {
-    const logits = classifier(batch);
-    problem = logitsProblem(logits, batch.shape[0], target);
-    // Any differentiable [N] output keeps the tape whole; the caller throws `problem`.
-    if (problem) return tf.sum(batch, [1, 2, 3]);
-    const scores = output === 'probability' ? tf.softmax(logits) : logits;
-    return tf.reshape(tf.slice(scores, [0, target], [-1, 1]), [-1]);
-  };
-  explained.check = () => {
-    if (problem) throw problem;
-  };
-  return explained;
-}
-
-function logitsProblem(logits: tf.Tensor, count: number, target: number): IgError | null {
-  if (logits.rank !== 2 || logits.shape[0] !== count) {
-    return new IgError(
-      'model-incompatible',
-      `The model returned shape [${logits.shape.join(', ')}] for ${count} images; IG needs ` +
-        'logits of shape [N, classes]: use a classifier whose output is [N, classes].',
-    );
-  }
-  const classes = logits.shape[1]!;
-  if (target >= classes) {
-    return new IgError(
-      'target-unknown',
-      `The target class ${target} does not exist: the model has ${classes} classes, so use ` +
-        `an index from 0 to ${classes - 1}, a label, or "auto".`,
-      'target',
-    );
-  }
-  return null;
 }
 
 /**
@@ -314,7 +266,7 @@ async function missingEnds(
   };
 }
 
-function checkOptions(
+export function checkOptions(
   image: tf.Tensor3D,
   baseline: tf.Tensor3D,
   { target, steps, batchSize }: IntegratedGradientsOptions,
@@ -348,51 +300,4 @@ function checkOptions(
       'target',
     );
   }
-}
-
-/**
- * Runs a gradient computation; if it throws (a classifier error, an op without a gradient),
- * frees the tensors TF.js kept on its tape for backprop, as it does itself only on success.
- */
-function withTapeRelease<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    const state = tf.engine().state;
-    if (state.gradientDepth === 0 && state.activeTape) {
-      for (const node of state.activeTape) node.saved?.forEach((tensor) => tensor.dispose());
-      state.activeTape = null as unknown as typeof state.activeTape;
-    }
-    throw error;
-  }
-}
-
-/** Errors from TF.js that users can act on, as IgErrors; the rest unchanged. */
-function asIgError(error: unknown): unknown {
-  if (isIgError(error)) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (/gradient/i.test(message)) {
-    return new IgError(
-      'model-incompatible',
-      `The model cannot be differentiated (${message}): IG needs a model whose ops all have ` +
-        'gradients in TensorFlow.js; try another backend or export the model without that op.',
-    );
-  }
-  return error;
-}
-
-/**
- * A macrotask turn without timer clamping or requestAnimationFrame (which stalls in hidden
- * pages and has no meaning in a worker without a canvas), so an abort posted meanwhile lands.
- */
-function yieldToEventLoop(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }

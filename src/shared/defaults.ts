@@ -1,4 +1,5 @@
 // Defaults of shared/API.md, in one place for the element, the client and the worker.
+import type { IgPathKind } from './paths.js';
 import type { IgMethod } from './keywords.js';
 
 export const DEFAULT_MODEL_URL =
@@ -15,3 +16,9 @@ export const DEFAULT_CLIP_PERCENTILE = 99;
 export const DEFAULT_INPUT_SIZE = 224;
 /** Sigma of the `blur` baseline's Gaussian, in pixels of the model-input grid. */
 export const BLUR_SIGMA = 5;
+export const DEFAULT_PATH = 'straight' satisfies IgPathKind;
+/** SmoothGrad's noisy copies of the image; 0 = off. */
+export const DEFAULT_NOISE_SAMPLES = 0;
+export const MAX_NOISE_SAMPLES = 256;
+/** SmoothGrad's noise std as a fraction of the image's value range (Smilkov et al., PAIR). */
+export const DEFAULT_NOISE_LEVEL = 0.15;

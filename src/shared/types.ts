@@ -69,6 +69,8 @@ export interface IgResult {
   thread: IgThread;
   path: IgPath;
   timings: IgTimings;
+  /** The explained output at each baseline, in the order given (Blur IG: its blurred start). */
+  baselineScores?: number[];
 }
 
 export interface IgModelProgressDetail {

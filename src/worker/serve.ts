@@ -182,6 +182,7 @@ export function webglContext(): GlContext | null {
 function closeImages(request: ExplainRequest): void {
   request.image?.close?.();
   if (typeof request.baseline === 'object') request.baseline?.close?.();
+  for (const b of request.baselines ?? []) if (typeof b === 'object') b.close?.();
 }
 
 /** Any failure as the protocol's error: IgErrors as they are, TF.js failures classified. */
