@@ -18,6 +18,7 @@ import { loadLabels } from './labels.js';
 import { loadModel, type LoadedModel } from './model-loader.js';
 import { labelFor, resolveTarget, topK } from './predictions.js';
 import { fitImage, withInputRange } from './preprocess.js';
+import { xraiRegionMap } from './xrai.js';
 
 export interface ExplainHooks {
   onModelProgress?(fraction: number): void;
@@ -163,6 +164,10 @@ export class Explainer {
           },
         });
         checkAborted(signal);
+        const regionMap = request.regions
+          ? xraiRegionMap(ig.attributions, (await image.data()) as Float32Array, ig.shape)
+          : undefined;
+        checkAborted(signal);
         const end = performance.now();
         return {
           target: { index: target, label: labelFor(target, labels) },
@@ -180,6 +185,7 @@ export class Explainer {
           thread: env.thread,
           path: ig.path,
           timings: { modelMs, attributionMs: end - attributionStart, totalMs: end - start },
+          ...(regionMap && { regionMap }),
         };
       } finally {
         image.dispose();

@@ -39,6 +39,8 @@ export interface ExplainRequest {
   topK: number;
   /** Relative completeness error at which a progressive run may stop early; null = run all steps. */
   tolerance: number | null;
+  /** XRAI: rank image regions by attribution gain; the result carries `regionMap`. */
+  regions?: boolean;
 }
 
 export type ClientMessage =

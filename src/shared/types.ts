@@ -66,6 +66,8 @@ export interface IgResult {
   thread: IgThread;
   path: IgPath;
   timings: IgTimings;
+  /** With `regions`: h*w, each pixel its XRAI region's rank score (the region's gain). */
+  regionMap?: Float32Array;
 }
 
 export interface IgModelProgressDetail {
