@@ -117,6 +117,7 @@ async function main() {
       absoluteMassIn: mean(of('absoluteMassIn')),
       insertionAuc: mean(of('insertionAuc')),
       deletionAuc: mean(of('deletionAuc')),
+      deletionBlurAuc: mean(of('deletionBlurAuc')),
       // The median: where f(x) and f(x') nearly agree, the relative error of one image explodes.
       relativeError: errors.length ? median(errors) : null,
     };
@@ -131,7 +132,7 @@ async function main() {
     target: 'top-1 predicted class',
     curveSteps: CURVE_STEPS,
     insertionSubstrate: 'the blur baseline (Gaussian, sigma 5 px)',
-    deletionSubstrate: 'black',
+    deletionSubstrate: 'black; and the blur baseline in a second curve',
   };
   const results = {
     date: new Date().toISOString(),
@@ -154,7 +155,8 @@ async function main() {
       `Top-1 accuracy on them ${percent(accuracy)}; IG: ${settings.method}, ` +
       `${settings.steps} steps, softmax probability of the predicted class, ` +
       `${args.backend} backend. Insertion: pixels in the map's order onto the blurred image ` +
-      `(sigma 5 px); deletion: to black; ${CURVE_STEPS} steps; AUC of the class probability.\n`,
+      `(sigma 5 px); deletion: to black (RISE), and to the blurred image; ${CURVE_STEPS} steps; ` +
+      'AUC of the class probability.\n',
   );
   const best = (key, sign) => Math.max(...summary.map((s) => sign * s[key]));
   const mark = (s, key, sign, text) => (sign * s[key] === best(key, sign) ? `**${text}**` : text);
@@ -166,7 +168,8 @@ async function main() {
         'pointing game',
         'abs. mass on object',
         'insertion AUC (higher: better)',
-        'deletion AUC (lower: better)',
+        'deletion AUC, to black (lower: better)',
+        'deletion AUC, to blur (lower: better)',
         'median rel. completeness error',
       ],
       [
@@ -177,6 +180,7 @@ async function main() {
           mark(s, 'absoluteMassIn', 1, percent(s.absoluteMassIn)),
           mark(s, 'insertionAuc', 1, s.insertionAuc.toFixed(3)),
           mark(s, 'deletionAuc', -1, s.deletionAuc.toFixed(3)),
+          mark(s, 'deletionBlurAuc', -1, s.deletionBlurAuc.toFixed(3)),
           s.relativeError === null ? '–' : percent(s.relativeError, 2),
         ]),
         [
@@ -184,6 +188,7 @@ async function main() {
           percent(areaShare),
           percent(areaShare),
           percent(areaShare),
+          '–',
           '–',
           '–',
           '–',

@@ -34,6 +34,8 @@ export interface MethodScores {
   pointingHit: number;
   insertionAuc: number;
   deletionAuc: number;
+  /** Deletion onto the blurred image instead of black: a shape deleted to black keeps its outline. */
+  deletionBlurAuc: number;
   relativeError: number | null;
 }
 
@@ -76,7 +78,8 @@ function auc(curve: number[]): number {
 /**
  * RISE's insertion and deletion curves for the pixel order of `map` (highest first, ties by
  * index): insertion moves the image's pixels onto its blurred copy (the `blur` baseline, sigma 5
- * px, RISE's blur), deletion sets them to black (RISE's zero substrate).
+ * px, RISE's blur), deletion sets them to black (RISE's zero substrate) and, as a second
+ * deletion curve, to the blurred image.
  */
 async function insertionDeletion(
   m: LoadedModel,
@@ -94,20 +97,26 @@ async function insertionDeletion(
     const count = Math.round((k * pixels) / steps);
     for (let i = 0; i < count; i++) masks[k * pixels + order[i]] = 1;
   }
-  const [inserted, deleted] = tf.tidy(() => {
+  const [inserted, deleted, blurredOut] = tf.tidy(() => {
     const mask = tf.tensor4d(masks, [steps + 1, h, w, 1]);
     const keep = tf.sub(1, mask);
     return [
       tf.add(tf.mul(blurred, keep), tf.mul(image, mask)) as tf.Tensor4D,
       tf.mul(image, keep) as tf.Tensor4D,
+      tf.add(tf.mul(image, keep), tf.mul(blurred, mask)) as tf.Tensor4D,
     ];
   });
   try {
     const insertion = await probabilities(m, inserted, target);
     const deletion = await probabilities(m, deleted, target);
-    return { insertionAuc: auc(insertion), deletionAuc: auc(deletion) };
+    const deletionToBlur = await probabilities(m, blurredOut, target);
+    return {
+      insertionAuc: auc(insertion),
+      deletionAuc: auc(deletion),
+      deletionBlurAuc: auc(deletionToBlur),
+    };
   } finally {
-    tf.dispose([inserted, deleted]);
+    tf.dispose([inserted, deleted, blurredOut]);
   }
 }
 
