@@ -44,6 +44,7 @@ export async function buildPages() {
     entryPoints: [
       join(ROOT, 'bench/src/engine-bench.ts'),
       join(ROOT, 'bench/src/product-bench.ts'),
+      join(ROOT, 'bench/src/quality-bench.ts'),
     ],
     outdir: BUILD,
     bundle: true,

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // `npm run bench:quality`: do the attributions point at the object? Over held-out images of the
 // shapes test split (regenerated from its seed with their object masks), the engine (src/engine,
-// in headless Chromium) explains the trained shapes model's top-1 class with IG from the black,
-// white, random and blur baselines, and with plain gradient x input. Per method it prints the
-// share of positive attribution mass on the object, the pointing-game hit rate (the pixel with
-// the largest attribution lies on the object), the share of absolute attribution mass on it (the
-// element's default mask) and, as the score of a uniform map, the object's average area share.
-// Writes bench/quality.json.
+// in headless Chromium, bench/quality.html) explains the trained shapes model's top-1 class with
+// every method of bench/src/quality-methods.ts (IG from black, blur and black + white, gradient x
+// input, XRAI over IG, a random map for reference). Per method it prints the share of positive
+// attribution mass on the object, the pointing-game hit rate, the share of absolute mass on it,
+// RISE's insertion and deletion AUC (Petsiuk et al. 2018) and IG's completeness error; the
+// object's average area share is what a uniform map scores. Writes bench/quality.json and a
+// picture of every method on the same images, bench/methods.png.
 //
 //   node scripts/bench-quality.mjs [--count 50] [--start 0] [--backend wasm] [--steps 50]
+//                                  [--curve-steps 64] [--picture 0,1,2]
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -31,36 +33,16 @@ const { values: args } = parseArgs({
     start: { type: 'string', default: '0' },
     backend: { type: 'string', default: 'wasm' },
     steps: { type: 'string' },
+    // RISE moves one row of pixels per step: 64 steps on the 64x64 shapes grid.
+    'curve-steps': { type: 'string', default: String(SIZE) },
+    // Samples drawn in bench/methods.png (one row each).
+    picture: { type: 'string', default: '0,1,2,3' },
   },
 });
 const COUNT = Number(args.count);
 const START = Number(args.start);
-const BASELINES = ['black', 'white', 'random', 'blur'];
-const METHODS = [...BASELINES.map((b) => `ig-${b}`), 'gradient-x-input'];
-
-/** Scores of one per-pixel map (signed, channels summed) against the object's mask. */
-function score(map, abs, mask) {
-  let positive = 0;
-  let positiveIn = 0;
-  let absolute = 0;
-  let absoluteIn = 0;
-  let best = 0;
-  for (let p = 0; p < map.length; p++) {
-    const v = Math.max(0, map[p]);
-    positive += v;
-    absolute += abs[p];
-    if (mask[p]) {
-      positiveIn += v;
-      absoluteIn += abs[p];
-    }
-    if (map[p] > map[best]) best = p;
-  }
-  return {
-    positiveMassIn: positive > 0 ? positiveIn / positive : 0,
-    absoluteMassIn: absolute > 0 ? absoluteIn / absolute : 0,
-    pointingHit: mask[best] === 1 ? 1 : 0,
-  };
-}
+const CURVE_STEPS = Number(args['curve-steps']);
+const PICTURE = new Set(args.picture.split(',').filter(Boolean).map(Number));
 
 const mean = (values) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 const median = (values) => {
@@ -73,70 +55,89 @@ const log = (...parts) =>
 
 async function main() {
   const started = Date.now();
-  // The engine page loads the WASM binaries from the dist/ snapshot.
+  // The page loads the WASM binaries from the dist/ snapshot.
   ensureProductSnapshot();
   await buildPages();
   const session = await startBrowser();
   const perImage = [];
   let defaults;
+  let methods;
   try {
     const context = await session.browser.createBrowserContext();
-    const page = await openPage(context, session.origin, 'engine');
-    defaults = await page.evaluate(() => window.bench.defaults);
-    const steps = Number(args.steps ?? defaults.steps);
+    const page = await openPage(context, session.origin, 'quality');
+    ({ defaults, methods } = await page.evaluate(() => ({
+      defaults: window.quality.defaults,
+      methods: window.quality.methods,
+    })));
+    const options = {
+      backend: args.backend,
+      steps: Number(args.steps ?? defaults.steps),
+      method: defaults.method,
+      curveSteps: CURVE_STEPS,
+    };
     const modelUrl = `${session.origin}/demo/models/shapes/model.json`;
     for (let i = START; i < START + COUNT; i++) {
       const sample = makeSample(SPLIT_SEEDS.test, i);
       const input = { bytes: Array.from(sample.image), height: SIZE, width: SIZE };
       const out = await page.evaluate(
-        (url, image, options) => window.bench.attributionMaps(url, image, options),
+        (url, image, mask, o) => window.quality.evaluate(url, image, mask, o),
         modelUrl,
         input,
-        { backend: args.backend, baselines: BASELINES, steps },
+        Array.from(sample.mask),
+        { ...options, keep: PICTURE.has(i) },
       );
-      const scores = {};
-      for (const method of METHODS) {
-        const key = method.startsWith('ig-') ? method.slice(3) : method;
-        scores[method] = score(out.maps[key], out.absMaps[key], sample.mask);
-      }
       perImage.push({
         sample: i,
         label: sample.className,
         predicted: CLASSES[out.target],
         areaShare: sample.areaShare,
         clutter: sample.clutter,
-        relativeErrors: out.errors,
-        scores,
+        scores: out.scores,
       });
       if ((i - START + 1) % 10 === 0) log(`${i - START + 1}/${COUNT} images`);
+    }
+    if ([...PICTURE].some((i) => i >= START && i < START + COUNT)) {
+      const png = await page.evaluate(() => window.quality.picture());
+      writeFileSync(join(ROOT, 'bench/methods.png'), Buffer.from(png.split(',')[1], 'base64'));
+      log('wrote bench/methods.png');
     }
     await context.close();
   } finally {
     await session.close();
   }
 
-  const summary = METHODS.map((method) => ({
-    method,
-    positiveMassIn: mean(perImage.map((r) => r.scores[method].positiveMassIn)),
-    pointingGame: mean(perImage.map((r) => r.scores[method].pointingHit)),
-    absoluteMassIn: mean(perImage.map((r) => r.scores[method].absoluteMassIn)),
-    // The median: where f(x) and f(x') nearly agree, the relative error of one image explodes.
-    relativeError: method.startsWith('ig-')
-      ? median(perImage.map((r) => r.relativeErrors[method.slice(3)]))
-      : null,
-  }));
+  const summary = methods.map(({ id, label }) => {
+    const of = (key) => perImage.map((r) => r.scores[id][key]);
+    const errors = of('relativeError').filter((e) => e !== null);
+    return {
+      method: id,
+      label,
+      positiveMassIn: mean(of('positiveMassIn')),
+      pointingGame: mean(of('pointingHit')),
+      absoluteMassIn: mean(of('absoluteMassIn')),
+      insertionAuc: mean(of('insertionAuc')),
+      deletionAuc: mean(of('deletionAuc')),
+      deletionBlurAuc: mean(of('deletionBlurAuc')),
+      // The median: where f(x) and f(x') nearly agree, the relative error of one image explodes.
+      relativeError: errors.length ? median(errors) : null,
+    };
+  });
   const areaShare = mean(perImage.map((r) => r.areaShare));
   const accuracy = mean(perImage.map((r) => (r.label === r.predicted ? 1 : 0)));
+  const settings = {
+    backend: args.backend,
+    steps: Number(args.steps ?? defaults.steps),
+    method: defaults.method,
+    output: 'probability',
+    target: 'top-1 predicted class',
+    curveSteps: CURVE_STEPS,
+    insertionSubstrate: 'the blur baseline (Gaussian, sigma 5 px)',
+    deletionSubstrate: 'black; and the blur baseline in a second curve',
+  };
   const results = {
     date: new Date().toISOString(),
     images: { split: 'test', seed: SPLIT_SEEDS.test, start: START, count: COUNT, areaShare },
-    settings: {
-      backend: args.backend,
-      steps: Number(args.steps ?? defaults.steps),
-      method: defaults.method,
-      output: 'probability',
-      target: 'top-1 predicted class',
-    },
+    settings,
     // Which weights were measured (the model may be retrained).
     modelWeightsSha256: createHash('sha256')
       .update(readFileSync(join(ROOT, 'demo/models/shapes/weights.bin')))
@@ -148,15 +149,17 @@ async function main() {
   };
   await writeJson(join(ROOT, 'bench/quality.json'), results);
 
-  const label = (m) =>
-    m === 'gradient-x-input' ? 'gradient x input' : `IG, ${m.slice(3)} baseline`;
   console.log(
     `## Attribution quality: shapes model, ${COUNT} held-out test images ` +
       `(seed ${SPLIT_SEEDS.test}, samples ${START}-${START + COUNT - 1})\n\n` +
-      `Top-1 accuracy on them ${percent(accuracy)}; IG: ${results.settings.method}, ` +
-      `${results.settings.steps} steps, softmax probability of the predicted class, ` +
-      `${args.backend} backend.\n`,
+      `Top-1 accuracy on them ${percent(accuracy)}; IG: ${settings.method}, ` +
+      `${settings.steps} steps, softmax probability of the predicted class, ` +
+      `${args.backend} backend. Insertion: pixels in the map's order onto the blurred image ` +
+      `(sigma 5 px); deletion: to black (RISE), and to the blurred image; ${CURVE_STEPS} steps; ` +
+      'AUC of the class probability.\n',
   );
+  const best = (key, sign) => Math.max(...summary.map((s) => sign * s[key]));
+  const mark = (s, key, sign, text) => (sign * s[key] === best(key, sign) ? `**${text}**` : text);
   console.log(
     table(
       [
@@ -164,14 +167,20 @@ async function main() {
         'positive mass on object',
         'pointing game',
         'abs. mass on object',
+        'insertion AUC (higher: better)',
+        'deletion AUC, to black (lower: better)',
+        'deletion AUC, to blur (lower: better)',
         'median rel. completeness error',
       ],
       [
         ...summary.map((s) => [
-          label(s.method),
-          percent(s.positiveMassIn),
-          percent(s.pointingGame),
-          percent(s.absoluteMassIn),
+          s.label,
+          mark(s, 'positiveMassIn', 1, percent(s.positiveMassIn)),
+          mark(s, 'pointingGame', 1, percent(s.pointingGame)),
+          mark(s, 'absoluteMassIn', 1, percent(s.absoluteMassIn)),
+          mark(s, 'insertionAuc', 1, s.insertionAuc.toFixed(3)),
+          mark(s, 'deletionAuc', -1, s.deletionAuc.toFixed(3)),
+          mark(s, 'deletionBlurAuc', -1, s.deletionBlurAuc.toFixed(3)),
           s.relativeError === null ? '–' : percent(s.relativeError, 2),
         ]),
         [
@@ -180,9 +189,17 @@ async function main() {
           percent(areaShare),
           percent(areaShare),
           '–',
+          '–',
+          '–',
+          '–',
         ],
       ],
     ),
+  );
+  const goal = summary.filter((s) => s.pointingGame >= 0.9 && s.positiveMassIn >= 0.6);
+  console.log(
+    `\nIssue 15's goal (pointing game >= 90% and >= 60% of the positive mass on the object): ` +
+      (goal.length ? `met by ${goal.map((s) => s.label).join(', ')}.` : 'met by no method.'),
   );
 }
 

@@ -21,6 +21,7 @@ import { chooseHead } from './model-output.js';
 import { prefetchModel } from './model-prefetch.js';
 import { labelFor, resolveTarget, topK } from './predictions.js';
 import { fitImage, withInputRange, type Classifier } from './preprocess.js';
+import { xraiRegionMap } from './xrai.js';
 
 export interface ExplainHooks {
   onModelProgress?(fraction: number): void;
@@ -184,6 +185,10 @@ export class Explainer {
           },
         });
         checkAborted(signal);
+        const regionMap = request.regions
+          ? xraiRegionMap(ig.attributions, (await image.data()) as Float32Array, ig.shape)
+          : undefined;
+        checkAborted(signal);
         const end = performance.now();
         return {
           target: { index: target, label: labelFor(target, labels) },
@@ -202,6 +207,7 @@ export class Explainer {
           path: ig.path,
           timings: { modelMs, attributionMs: end - attributionStart, totalMs: end - start },
           baselineScores: ig.baselineScores,
+          ...(regionMap && { regionMap }),
         };
       } finally {
         image.dispose();

@@ -36,6 +36,8 @@ export interface ExplainRequest extends Omit<RequestOptions, 'baseline'> {
   noiseSamples?: number;
   /** SmoothGrad's noise std as a fraction of the image's value range; default 0.15. */
   noiseLevel?: number;
+  /** XRAI: rank image regions by attribution gain; the result carries `regionMap`. */
+  regions?: boolean;
 }
 
 export type ClientMessage =

@@ -71,6 +71,8 @@ export interface IgResult {
   timings: IgTimings;
   /** The explained output at each baseline, in the order given (Blur IG: its blurred start). */
   baselineScores?: number[];
+  /** With `regions`: h*w, each pixel its XRAI region's rank score (the region's gain). */
+  regionMap?: Float32Array;
 }
 
 export interface IgModelProgressDetail {

@@ -82,7 +82,11 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
         },
         signal,
       );
-      send({ type: 'result', id, result }, [result.attributions.buffer]);
+      const buffers = [result.attributions.buffer, result.regionMap?.buffer];
+      send(
+        { type: 'result', id, result },
+        buffers.filter((b) => b !== undefined),
+      );
     } catch (error) {
       closeImages(request);
       const { code, message, name, attribute } = describe(error);

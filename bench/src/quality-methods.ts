@@ -1,0 +1,143 @@
+// The methods `npm run bench:quality` compares: one entry each, in table order. An entry computes
+// one per-pixel map for the explained class from what the context offers (IG per baseline list,
+// memoized per image, so that XRAI over IG reuses the IG run it explains).
+//
+// Adding a method of branch `methods` (Blur IG, Guided IG, SmoothGrad) once the engine has it:
+// give MethodContext a memoized `explain(options)` that calls the engine's entry for a path or
+// noise setting, then add one entry per method, for example
+//   { id: 'blur-ig', label: 'Blur IG', run: async (ctx) => channelMaps(await ctx.explain({ path: 'blur' })) },
+//   { id: 'guided-ig', label: 'Guided IG', run: ... ({ path: 'guided' }) },
+//   { id: 'smoothgrad-ig', label: 'SmoothGrad over IG, black', run: ... ({ noiseSamples: 16 }) },
+// and, for XRAI over any of them, `xraiMap(ctx, await ctx.explain(...))`. The driver and the table
+// follow this list; nothing else changes.
+import { xraiRegionMap } from '../../src/engine/xrai.js';
+import type { IgBaselineKind } from '../../src/shared/types.js';
+
+/** The attributions of one explanation, [h][w][c] on the model-input grid. */
+export interface Attribution {
+  attributions: Float32Array;
+  /** |sum - (f(x) - f(x'))| / |f(x) - f(x')|, f(x') averaged over the baselines; null if none. */
+  relativeError: number | null;
+}
+
+export interface MethodContext {
+  /** [h, w, c] of the model-input grid. */
+  shape: [number, number, number];
+  /** The image on that grid, [h][w][c] on [0, 1]. */
+  pixels: Float32Array;
+  /** IG of the explained class, averaged over one run per baseline (memoized per image). */
+  ig(baselines: readonly IgBaselineKind[]): Promise<Attribution>;
+  /** Plain gradient x input of the explained class. */
+  gradientTimesInput(): Promise<Attribution>;
+  /** Seeded uniform noise, h*w values on [0, 1): a map that knows nothing. */
+  noise(): Float32Array;
+}
+
+export interface MethodMaps {
+  /** h*w, signed: what the pointing game, the positive mass and the pixel order use. */
+  map: Float32Array;
+  /** h*w, non-negative: the absolute mass. */
+  abs: Float32Array;
+  /** h*w: the pixel order of the insertion and deletion curves, highest first (default: map). */
+  order?: Float32Array;
+  relativeError: number | null;
+}
+
+export interface QualityMethod {
+  id: string;
+  label: string;
+  run(ctx: MethodContext): Promise<MethodMaps>;
+}
+
+/** Channels summed per pixel: signed, and of absolute values (the element's default mask). */
+export function channelMaps({ attributions, relativeError }: Attribution): MethodMaps {
+  const pixels = attributions.length / 3;
+  const map = new Float32Array(pixels);
+  const abs = new Float32Array(pixels);
+  for (let p = 0; p < pixels; p++) {
+    for (let c = 0; c < 3; c++) {
+      map[p] += attributions[3 * p + c];
+      abs[p] += Math.abs(attributions[3 * p + c]);
+    }
+  }
+  return { map, abs, relativeError };
+}
+
+/** XRAI's region map over `base` (the engine's own call, as `regions: true` makes it). */
+export function xraiMap(ctx: MethodContext, base: Attribution): MethodMaps {
+  const map = xraiRegionMap(base.attributions, ctx.pixels, ctx.shape);
+  return { map, abs: map.map(Math.abs), relativeError: null };
+}
+
+/**
+ * Only the top `share` of the image's area by XRAI rank, the rest 0: the view PAIR's XRAI example
+ * draws (`xrai > np.percentile(xrai, 100 - share)`), and what the element's `masked` view shows.
+ * The curves keep the region map's order.
+ */
+export function topArea(maps: MethodMaps, share: number): MethodMaps {
+  const sorted = Float32Array.from(maps.map).sort();
+  const threshold = sorted[Math.floor((1 - share) * (sorted.length - 1))];
+  const map = maps.map.map((v) => (v >= threshold ? v : 0));
+  return { map, abs: map.map(Math.abs), order: maps.map, relativeError: null };
+}
+
+export const QUALITY_METHODS: readonly QualityMethod[] = [
+  {
+    id: 'ig-black',
+    label: 'IG, black baseline',
+    run: async (ctx) => channelMaps(await ctx.ig(['black'])),
+  },
+  {
+    id: 'ig-blur',
+    label: 'IG, blur baseline',
+    run: async (ctx) => channelMaps(await ctx.ig(['blur'])),
+  },
+  {
+    // Until branch `methods`' baseline lists land, the mean of two runs here; then
+    // `ctx.explain({ baselines: ['black', 'white'] })`, which must give the same numbers.
+    id: 'ig-black-white',
+    label: 'IG, baselines black + white (mean)',
+    run: async (ctx) => channelMaps(await ctx.ig(['black', 'white'])),
+  },
+  {
+    id: 'gradient-x-input',
+    label: 'gradient x input',
+    run: async (ctx) => channelMaps(await ctx.gradientTimesInput()),
+  },
+  {
+    // PAIR saliency's XRAI default: IG from black and white, averaged.
+    id: 'xrai-black-white',
+    label: 'XRAI over IG black + white',
+    run: async (ctx) => xraiMap(ctx, await ctx.ig(['black', 'white'])),
+  },
+  {
+    id: 'xrai-black',
+    label: 'XRAI over IG, black',
+    run: async (ctx) => xraiMap(ctx, await ctx.ig(['black'])),
+  },
+  {
+    id: 'xrai-blur',
+    label: 'XRAI over IG, blur',
+    run: async (ctx) => xraiMap(ctx, await ctx.ig(['blur'])),
+  },
+  {
+    id: 'xrai-black-white-top20',
+    label: 'XRAI over IG black + white, top 20% area',
+    run: async (ctx) => topArea(xraiMap(ctx, await ctx.ig(['black', 'white'])), 0.2),
+  },
+  {
+    id: 'xrai-blur-top20',
+    label: 'XRAI over IG blur, top 20% area',
+    run: async (ctx) => topArea(xraiMap(ctx, await ctx.ig(['blur'])), 0.2),
+  },
+  {
+    // The reference: a map that knows nothing scores the object's area share on mass and
+    // pointing, and its pixel order is random for insertion and deletion.
+    id: 'random-map',
+    label: 'random map (reference)',
+    run: (ctx) => {
+      const map = ctx.noise();
+      return Promise.resolve({ map, abs: map, relativeError: null });
+    },
+  },
+];
