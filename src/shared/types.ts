@@ -25,6 +25,7 @@ export type IgErrorCode =
   | 'backend-unavailable'
   | 'worker-failed'
   | 'out-of-memory'
+  | 'result-load'
   | 'aborted';
 
 export interface IgPrediction {

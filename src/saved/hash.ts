@@ -1,0 +1,20 @@
+// Content hashes of the saved format: SHA-256 with crypto.subtle (browsers, workers, Node 18+).
+
+/** SHA-256 of `bytes`, as lowercase hex. */
+export async function sha256Hex(bytes: BufferSource): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The model's hash: SHA-256 of the hex SHA-256 of model.json's bytes, then of each weight
+ * file's, joined by newlines (manifest order). A retrained model with the same model.json
+ * differs; a copy of the same files elsewhere does not.
+ */
+export async function modelSha256(
+  modelJson: BufferSource,
+  weightFiles: readonly BufferSource[],
+): Promise<string> {
+  const parts = await Promise.all([modelJson, ...weightFiles].map(sha256Hex));
+  return sha256Hex(new TextEncoder().encode(parts.join('\n')));
+}
