@@ -1,6 +1,8 @@
 // Shared by the saved-explanation tests: one real explanation of a shapes fixture, run by the
 // engine on the shipped shapes model, and the hashes and metadata its export records.
 import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerFastConvGradient } from '../../src/engine/conv-gradient.js';
 import { Explainer } from '../../src/engine/explain.js';
 import type { ExplainRequest } from '../../src/shared/protocol.js';
 import type { IgPrediction, IgResult } from '../../src/shared/types.js';
@@ -31,12 +33,22 @@ export interface LiveRun {
   meta: SavedMeta;
 }
 
-/** One explanation of `image` by the engine on the CPU backend, and the meta of its export. */
+/**
+ * One explanation of `image` by the engine, on the CPU backend or on WASM as the worker runs it
+ * (its fast conv gradient), and the meta of its export.
+ */
 export async function explainShapes(
   image = SHAPES_IMAGE,
   options: Partial<ExplainRequest> = {},
+  backend: 'cpu' | 'wasm' = 'cpu',
 ): Promise<LiveRun> {
-  await tf.setBackend('cpu');
+  if (backend === 'wasm') {
+    setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
+    await tf.setBackend('wasm');
+    registerFastConvGradient();
+  } else {
+    await tf.setBackend('cpu');
+  }
   const explainer = new Explainer();
   let predictions: IgPrediction[] = [];
   const request: ExplainRequest = {
@@ -53,7 +65,7 @@ export async function explainShapes(
     batchSize: 'auto',
     fit: 'pad',
     inputRange: '0,1',
-    backend: 'cpu',
+    backend,
     topK: 3,
     tolerance: null,
     ...options,
@@ -61,7 +73,7 @@ export async function explainShapes(
   try {
     const result = await explainer.explain(
       request,
-      { backend: 'cpu', thread: 'main' },
+      { backend, thread: 'main' },
       { onPrediction: (p) => (predictions = p) },
       new AbortController().signal,
     );
