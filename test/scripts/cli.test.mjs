@@ -54,6 +54,16 @@ test('writes one saved explanation per image, with its hash and the right class'
   ]) {
     const saved = JSON.parse(await readFile(join(out, `${file}.json`), 'utf8'));
     assert.equal(saved.format, 'ig-explainer/saved-explanation');
+    const schema = JSON.parse(await readFile('schema/saved-explanation.schema.json', 'utf8'));
+    assert.deepEqual(
+      schema.required.filter((key) => !(key in saved)),
+      [],
+    );
+    assert.deepEqual(
+      Object.keys(saved).filter((key) => !(key in schema.properties)),
+      [],
+    );
+    assert.match(saved.image.sha256, new RegExp(schema.$defs.sha256.pattern));
     assert.equal(saved.version, 1);
     assert.equal(saved.predictions[0].label, label);
     assert.equal(saved.target.label, label);
