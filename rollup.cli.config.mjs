@@ -24,6 +24,7 @@ export default {
       tsconfig: './tsconfig.bundle.json',
       declaration: false,
       declarationMap: false,
+      sourceMap: false,
       outDir: 'dist',
       noEmitOnError: false,
       include: ['src/**/*.ts'],
