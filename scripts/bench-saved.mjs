@@ -118,6 +118,7 @@ console.log(
   ),
 );
 console.log(
-  "The saved row counts the bench page's own bundle of the reader and mask code (not the element):\n" +
-    'once result-src is wired, add dist/ig-explainer.js and its first chunk (npm run size).',
+  "The saved row counts the saved file and the image; a page also loads the element's first-load\n" +
+    'bundle (dist/ig-explainer.js and its chunk: npm run size), which will hold the reader once\n' +
+    "result-src is wired. The live row counts everything from the element's import on.",
 );
