@@ -28,6 +28,7 @@ export type IgErrorCode =
   | 'backend-unavailable'
   | 'worker-failed'
   | 'out-of-memory'
+  | 'result-load'
   | 'aborted';
 
 export interface IgPrediction {
