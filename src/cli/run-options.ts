@@ -3,6 +3,7 @@
 import type { SavedOptions } from '../saved/format.js';
 import type { ExplainRequest } from '../shared/protocol.js';
 import type { IgBaselineKind } from '../shared/types.js';
+import { requestOptions } from '../shared/validate.js';
 import type { CheckedOptions } from './element-options.js';
 
 export interface RunSettings {
@@ -32,25 +33,17 @@ export function savedOptions(settings: RunSettings): SavedOptions {
   };
 }
 
-/** The engine's request for one decoded image. */
+/** The engine's request for one decoded image: the table's request fields, the tool's model. */
 export function explainRequest(settings: RunSettings, image: ImageBitmap): ExplainRequest {
   const { options } = settings;
   return {
+    ...requestOptions(options),
     modelUrls: [settings.modelUrl],
     labelsUrl: settings.labelsUrl,
+    backend: 'wasm',
     image,
     baseline: options.baseline as IgBaselineKind,
     baselineName: options.baseline,
-    seed: options.seed,
-    steps: options.steps,
-    method: options.method,
-    output: options.output,
-    target: options.target,
-    batchSize: options.batchSize,
-    fit: options.fit,
-    inputRange: options.inputRange,
-    backend: 'wasm',
     topK: options.topK,
-    tolerance: options.tolerance,
   };
 }
