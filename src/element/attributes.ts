@@ -187,6 +187,7 @@ const SPECS: Spec[] = [
   keywordSpec('method', 'method', [
     'gausslegendre',
     'trapezoid',
+    'adaptive',
     'riemann-left',
     'riemann-right',
     'riemann-middle',

@@ -13,7 +13,7 @@ import type {
 import { IgError, abortError } from '../shared/types.js';
 import { makeBaseline } from './baselines.js';
 import { imageToTensor } from './image.js';
-import { integratedGradients } from './integrated-gradients.js';
+import { integratorFor } from './adaptive-rule.js';
 import { loadLabels } from './labels.js';
 import { loadModel, type LoadedModel } from './model-loader.js';
 import { labelFor, resolveTarget, topK } from './predictions.js';
@@ -147,7 +147,7 @@ export class Explainer {
         if (request.batchSize !== 'auto') {
           checkBatchMemory(batchSize, request.steps + 1, model.height, model.width);
         }
-        const ig = await integratedGradients(classifier, image, baseline, {
+        const ig = await integratorFor(request.method)(classifier, image, baseline, {
           target,
           steps: request.steps,
           method: request.method,
@@ -180,6 +180,7 @@ export class Explainer {
           thread: env.thread,
           path: ig.path,
           timings: { modelMs, attributionMs: end - attributionStart, totalMs: end - start },
+          ...(ig.probes !== undefined ? { evaluations: ig.evaluations, probes: ig.probes } : {}),
         };
       } finally {
         image.dispose();

@@ -3,7 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import { MAX_STEPS } from '../shared/defaults.js';
 import type { IgMethod, IgOutput, IgPath, IgProgressDetail, IgResult } from '../shared/types.js';
 import { IgError, abortError, isIgError } from '../shared/types.js';
-import { integrationRule, refinementPlan, type RefinementLevel } from './integration-rules.js';
+import {
+  integrationRule,
+  refinementPlan,
+  type IntegrationRule,
+  type RefinementLevel,
+  type RefinementPlan,
+} from './integration-rules.js';
 import type { Classifier } from './preprocess.js';
 
 export interface IntegratedGradientsOptions {
@@ -26,6 +32,8 @@ export interface IntegratedGradientsOptions {
   /** The explained output at the image when already known (the prediction's): saves a pass. */
   scoreInput?: number;
   signal?: AbortSignal;
+  /** Nodes, weights and levels computed by the caller (the adaptive rule's), instead of method's. */
+  schedule?: { rule: IntegrationRule; plan: RefinementPlan };
   /** Called after every batch; `stepsDone`/`stepsTotal` count path points evaluated. */
   onProgress?: (progress: IgProgressDetail) => void;
 }
@@ -67,8 +75,8 @@ export async function integratedGradients(
   const { target, steps, method, output, batchSize, signal, onProgress } = options;
   checkOptions(image, baseline, options);
   const tolerance = options.tolerance ?? null;
-  const rule = integrationRule(method, steps);
-  const plan = refinementPlan(method, steps);
+  const rule = options.schedule?.rule ?? integrationRule(method, steps);
+  const plan = options.schedule?.plan ?? refinementPlan(method, steps);
   const total = plan.order.length;
   const explained = explainedOutput(classifier, target, output);
   // By node index; filled as nodes are evaluated.
@@ -226,7 +234,7 @@ function sumOf(values: Float32Array): number {
   return sum;
 }
 
-interface ExplainedOutput {
+export interface ExplainedOutput {
   /** f(batch): the explained output of each example, [N]. */
   (batch: tf.Tensor4D): tf.Tensor1D;
   /** Throws what the last call found wrong with the classifier's output, if anything. */
@@ -238,7 +246,7 @@ interface ExplainedOutput {
  * gather gradient. A wrong output shape is reported by check() after the call instead of thrown
  * inside it: a throw inside tf.valueAndGrad would strand the tensors TF.js saved for backprop.
  */
-function explainedOutput(
+export function explainedOutput(
   classifier: Classifier,
   target: number,
   output: IgOutput,

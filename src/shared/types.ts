@@ -1,7 +1,7 @@
 // The public types of shared/API.md. This folder imports nothing.
 
 export type IgMethod =
-  'gausslegendre' | 'trapezoid' | 'riemann-left' | 'riemann-right' | 'riemann-middle';
+  'gausslegendre' | 'trapezoid' | 'riemann-left' | 'riemann-right' | 'riemann-middle' | 'adaptive';
 export type IgOutput = 'probability' | 'logit';
 export type IgBaselineKind = 'black' | 'white' | 'random' | 'blur';
 export type IgFit = 'pad' | 'crop' | 'stretch';
@@ -66,6 +66,9 @@ export interface IgResult {
   thread: IgThread;
   path: IgPath;
   timings: IgTimings;
+  /** `adaptive` only: gradient evaluations and forward-only probes the result cost. */
+  evaluations?: number;
+  probes?: number;
 }
 
 export interface IgModelProgressDetail {
