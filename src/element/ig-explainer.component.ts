@@ -137,7 +137,7 @@ export class IgExplainer extends LitElement {
   /** Segments of the straight-line path (the tutorial's `m_steps`), 1 to 4096. */
   @property({ converter: numberAttribute(DEFAULT_STEPS) }) steps: number = DEFAULT_STEPS;
 
-  /** Integration rule: `gausslegendre`, `trapezoid`, `riemann-left`, `riemann-right` or `riemann-middle`. */
+  /** Integration rule: `gausslegendre`, `trapezoid`, `adaptive` (points where the score changes), `riemann-left`, `riemann-right` or `riemann-middle`. */
   @property({ converter: stringAttribute(DEFAULT_METHOD) }) method: IgMethod = DEFAULT_METHOD;
 
   /** What is explained: the target's softmax `probability` or its `logit`. */
