@@ -65,7 +65,8 @@ const ARCHITECTURES = [
   {
     name: 'MobileNetV2',
     torch: 'mobilenet_v2',
-    ours: { zoo: /mobilenet_v2(_mid)?\/model\.json$/ },
+    // The nsfwjs graph model (converter output), else its Keras layers export.
+    ours: { zoo: [/mobilenet_v2_mid\/model\.json$/, /mobilenet_v2\/model\.json$/] },
   },
 ];
 /** Zoo models whose architecture PyTorch times (for the time to a 5%-error explanation). */
@@ -202,7 +203,7 @@ async function main() {
     const imageUrl = session.origin + IMAGE;
     const urlOf = (spec) => {
       if (spec.repo) return session.origin + '/' + spec.repo;
-      const path = zoo.find((p) => spec.zoo.test(p));
+      const path = spec.zoo.map((re) => zoo.find((p) => re.test(p))).find(Boolean);
       return path ? `${zooServer.origin}/${path}` : null;
     };
     // WASM, or WebGL for a model WASM cannot differentiate (a kernel it lacks).
