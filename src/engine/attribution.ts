@@ -10,6 +10,7 @@ import {
   type IntegratedGradientsOptions,
   type IntegratedGradientsResult,
 } from './integrated-gradients.js';
+import { integratorFor } from './adaptive-rule.js';
 import { refinementPlan } from './integration-rules.js';
 import { blurIgStart, blurPath } from './paths/blur.js';
 import { guidedIntegratedGradients } from './paths/guided.js';
@@ -27,6 +28,9 @@ export interface AttributionOptions extends Omit<IntegratedGradientsOptions, 'cu
 }
 
 export interface AttributionResult extends IntegratedGradientsResult {
+  /** `adaptive` only: gradient evaluations and forward-only probes of the first run. */
+  evaluations?: number;
+  probes?: number;
   /** The explained output at each baseline (mean over noisy copies where it depends on them). */
   baselineScores: number[];
 }
@@ -72,7 +76,8 @@ export async function attribute(
   const sum = new Float64Array(image.size);
   const baselineSums = new Array<number>(starts).fill(0);
   let inputSum = 0;
-  let first: IntegratedGradientsResult | null = null;
+  let first:
+    (IntegratedGradientsResult & Pick<AttributionResult, 'evaluations' | 'probes'>) | null = null;
   let steps = 0;
   for (let copy = 0; copy < copies; copy++) {
     if (signal?.aborted) throw abortError();
@@ -140,9 +145,10 @@ async function runOne(
   path: IgPathKind,
   baseline: tf.Tensor3D | undefined,
   options: IntegratedGradientsOptions,
-): Promise<IntegratedGradientsResult> {
+): Promise<IntegratedGradientsResult & Pick<AttributionResult, 'evaluations' | 'probes'>> {
   if (path === 'guided') return guidedIntegratedGradients(classifier, input, baseline!, options);
-  if (path === 'straight') return integratedGradients(classifier, input, baseline!, options);
+  if (path === 'straight')
+    return integratorFor(options.method)(classifier, input, baseline!, options);
   const start = blurIgStart(input);
   try {
     return await integratedGradients(classifier, input, start, {

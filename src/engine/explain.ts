@@ -208,6 +208,7 @@ export class Explainer {
           timings: { modelMs, attributionMs: end - attributionStart, totalMs: end - start },
           baselineScores: ig.baselineScores,
           ...(regionMap && { regionMap }),
+          ...(ig.probes !== undefined ? { evaluations: ig.evaluations, probes: ig.probes } : {}),
         };
       } finally {
         image.dispose();

@@ -5,7 +5,13 @@ import type { IgMethod, IgOutput, IgPath, IgProgressDetail, IgResult } from '../
 import { IgError, abortError } from '../shared/types.js';
 import type { ExplainedOutput } from './gradients.js';
 import { asIgError, explainedOutput, withTapeRelease, yieldToEventLoop } from './gradients.js';
-import { integrationRule, refinementPlan, type RefinementLevel } from './integration-rules.js';
+import {
+  integrationRule,
+  refinementPlan,
+  type IntegrationRule,
+  type RefinementLevel,
+  type RefinementPlan,
+} from './integration-rules.js';
 import { straightPath, type IntegrationPath } from './paths/path.js';
 import type { Classifier } from './preprocess.js';
 
@@ -31,6 +37,8 @@ export interface IntegratedGradientsOptions {
   /** The path from `baseline` (alpha = 0) to `image`; default the straight line. */
   curve?: IntegrationPath;
   signal?: AbortSignal;
+  /** Nodes, weights and levels computed by the caller (the adaptive rule's), instead of method's. */
+  schedule?: { rule: IntegrationRule; plan: RefinementPlan };
   /** Called after every batch; `stepsDone`/`stepsTotal` count path points evaluated. */
   onProgress?: (progress: IgProgressDetail) => void;
 }
@@ -72,8 +80,8 @@ export async function integratedGradients(
   const { target, steps, method, output, batchSize, signal, onProgress } = options;
   checkOptions(image, baseline, options);
   const tolerance = options.tolerance ?? null;
-  const rule = integrationRule(method, steps);
-  const plan = refinementPlan(method, steps);
+  const rule = options.schedule?.rule ?? integrationRule(method, steps);
+  const plan = options.schedule?.plan ?? refinementPlan(method, steps);
   const total = plan.order.length;
   const explained = explainedOutput(classifier, target, output);
   // By node index; filled as nodes are evaluated.

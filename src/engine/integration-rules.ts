@@ -32,6 +32,7 @@ export function integrationRule(method: IgMethod, steps: number): IntegrationRul
     case 'riemann-right':
       return uniform(1);
     case 'riemann-middle':
+    case 'adaptive': // before its probes; adaptive-rule.ts moves these nodes
       return uniform(0.5);
     case 'gausslegendre':
       return gaussLegendreNodes(steps);
@@ -39,7 +40,7 @@ export function integrationRule(method: IgMethod, steps: number): IntegrationRul
       throw new IgError(
         'invalid-attribute',
         `Unknown integration method "${String(method)}": use gausslegendre, trapezoid, ` +
-          'riemann-left, riemann-right or riemann-middle.',
+          'adaptive, riemann-left, riemann-right or riemann-middle.',
         'method',
       );
   }
@@ -154,13 +155,14 @@ export function refinementPlan(method: IgMethod, steps: number): RefinementPlan 
       case 'riemann-right':
         return (k + 1) % d === 0;
       case 'riemann-middle':
+      case 'adaptive':
         return k % d === (d - 1) / 2;
       default:
         return d === 1;
     }
   };
   let stride = method === 'gausslegendre' ? 1 : steps;
-  if (method === 'riemann-middle') while (stride % 2 === 0) stride /= 2;
+  if (method === 'riemann-middle' || method === 'adaptive') while (stride % 2 === 0) stride /= 2;
   const strides = [stride];
   while (stride > 1) {
     stride /= smallestPrimeFactor(stride);

@@ -5,6 +5,7 @@
 export const METHODS = [
   'gausslegendre',
   'trapezoid',
+  'adaptive',
   'riemann-left',
   'riemann-right',
   'riemann-middle',

@@ -74,6 +74,9 @@ export interface IgResult {
   baselineScores?: number[];
   /** With `regions`: h*w, each pixel its XRAI region's rank score (the region's gain). */
   regionMap?: Float32Array;
+  /** `adaptive` only: gradient evaluations and forward-only probes the result cost. */
+  evaluations?: number;
+  probes?: number;
 }
 
 export interface IgModelProgressDetail {

@@ -1,0 +1,141 @@
+// Speed benchmark page (bench/perf.html), driven by scripts/bench-pytorch.mjs through puppeteer:
+// ms per path evaluation, completeness error against evaluations for the uniform trapezoid and
+// the adaptive rule, and a kernel profile of one evaluation, on this page's main thread.
+import * as tf from '@tensorflow/tfjs';
+import { integratorFor } from '../../src/engine/adaptive-rule.js';
+import { makeBaseline } from '../../src/engine/baselines.js';
+import { imageToTensor } from '../../src/engine/image.js';
+import { loadModel, type LoadedModel } from '../../src/engine/model-loader.js';
+import { fitImage } from '../../src/engine/preprocess.js';
+import type { IgBackend, IgMethod } from '../../src/shared/types.js';
+import { useBackend } from '../../src/worker/backend.js';
+
+const ENTRY_URL = new URL('./dist/ig-explainer-worker.js', import.meta.url).href;
+const models = new Map<string, LoadedModel>();
+
+async function model(url: string, backend: IgBackend): Promise<LoadedModel> {
+  await useBackend(backend, { thread: 'main', entryUrl: ENTRY_URL });
+  const key = `${backend} ${url}`;
+  let loaded = models.get(key);
+  if (!loaded) {
+    loaded = await loadModel([url], { cache: false });
+    models.set(key, loaded);
+  }
+  return loaded;
+}
+
+/** The image at `url`, decoded as the client does, fitted to the model's grid (`pad`). */
+async function imageTensor(url: string, m: LoadedModel): Promise<tf.Tensor3D> {
+  const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+  const pixels = imageToTensor(bitmap);
+  bitmap.close();
+  const fitted = fitImage(pixels, m.height, m.width, 'pad');
+  pixels.dispose();
+  return fitted;
+}
+
+export interface PerfRun {
+  backend: IgBackend;
+  method: IgMethod;
+  steps: number;
+  batchSize: number;
+  tolerance?: number | null;
+}
+
+/** One IG run of the top-1 class from a black baseline: time, cost and completeness error. */
+async function runIg(url: string, imageUrl: string, run: PerfRun) {
+  const m = await model(url, run.backend);
+  const image = await imageTensor(imageUrl, m);
+  const baseline = makeBaseline('black', image, 0);
+  try {
+    const start = performance.now();
+    // The prediction's pass, as the element runs it (its score saves the image's probe).
+    const probs = tf.tidy(() => tf.softmax(m.classifier(image.expandDims(0) as tf.Tensor4D)));
+    const values = await probs.data();
+    probs.dispose();
+    let target = 0;
+    values.forEach((v, i) => (target = v > values[target] ? i : target));
+    const r = await integratorFor(run.method)(m.classifier, image, baseline, {
+      target,
+      steps: run.steps,
+      method: run.method,
+      output: 'probability',
+      batchSize: run.batchSize,
+      tolerance: run.tolerance ?? null,
+      scoreInput: values[target],
+    });
+    const ms = performance.now() - start;
+    return {
+      ms,
+      evaluations: r.evaluations ?? r.path.alphas.length,
+      probes: r.probes ?? 0,
+      steps: r.steps,
+      relativeError: r.delta / Math.abs(r.scoreInput - r.scoreBaseline),
+      scoreInput: r.scoreInput,
+      scoreBaseline: r.scoreBaseline,
+      numTensors: tf.memory().numTensors,
+    };
+  } finally {
+    image.dispose();
+    baseline.dispose();
+  }
+}
+
+/**
+ * tf.profile of one batch of `batchSize` path points (forward + input gradient): kernels by
+ * total time, with their share; kernel times are the backend's (WebGL: GPU timer queries).
+ */
+async function profileEvaluation(
+  url: string,
+  imageUrl: string,
+  backend: IgBackend,
+  batchSize: number,
+) {
+  const m = await model(url, backend);
+  const image = await imageTensor(imageUrl, m);
+  const baseline = makeBaseline('black', image, 0);
+  try {
+    const run = integratorFor('riemann-middle');
+    const options = {
+      target: 0,
+      steps: batchSize,
+      method: 'riemann-middle' as const,
+      output: 'probability' as const,
+      batchSize,
+    };
+    await run(m.classifier, image, baseline, options); // warm-up: shaders, XNNPACK caches
+    const start = performance.now();
+    const info = await tf.profile(async () => {
+      await run(m.classifier, image, baseline, options);
+    });
+    const wallMs = performance.now() - start;
+    const byKernel = new Map<string, { ms: number; calls: number }>();
+    // Op scopes (`name__op`) hold the kernels listed after them: counted once, as kernels.
+    for (const k of info.kernels.filter((kernel) => !kernel.name.endsWith('__op'))) {
+      const time = await k.kernelTimeMs;
+      const ms = typeof time === 'number' ? time : 0;
+      const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+      entry.ms += ms;
+      entry.calls += 1;
+      byKernel.set(k.name, entry);
+    }
+    const total = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
+    const kernels = [...byKernel.entries()]
+      .map(([name, e]) => ({ name, ms: e.ms, calls: e.calls, share: total > 0 ? e.ms / total : 0 }))
+      .sort((a, b) => b.ms - a.ms);
+    return { wallMs, kernelMs: total, peakBytes: info.peakBytes, points: batchSize, kernels };
+  } finally {
+    image.dispose();
+    baseline.dispose();
+  }
+}
+
+declare global {
+  interface Window {
+    perf: typeof api;
+  }
+}
+
+const api = { runIg, profileEvaluation, cores: () => navigator.hardwareConcurrency };
+window.perf = api;
+document.title = 'perf bench ready';
