@@ -238,7 +238,12 @@ async function evaluate(
         const r = await run('black', 1, 'riemann-right');
         return { attributions: r.attributions, relativeError: null };
       },
-      noise: () => noise(shape[0] * shape[1], 1234),
+      // Seeded per image (from its bytes), so that the random map's top pixel moves between images.
+      noise: () =>
+        noise(
+          shape[0] * shape[1],
+          input.bytes.reduce((h, b) => Math.imul(h, 31) + b, 7),
+        ),
     };
     const scores: Record<string, MethodScores> = {};
     const maps: Record<string, Float32Array> = {};
