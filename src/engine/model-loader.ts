@@ -5,6 +5,7 @@ import { DEFAULT_INPUT_SIZE } from '../shared/defaults.js';
 import { IgError, abortError, isIgError } from '../shared/types.js';
 import { readCachedModel, writeCachedModel } from './model-cache.js';
 import type { Classifier } from './preprocess.js';
+import { differentiateTowardsInput } from './gradients/layers.js';
 import { unfuseLinearOps } from './unfuse.js';
 
 export type ModelFormat = 'graph' | 'layers';
@@ -314,7 +315,7 @@ async function construct(
   try {
     return format === 'graph'
       ? await tf.loadGraphModel(handler)
-      : await tf.loadLayersModel(handler);
+      : differentiateTowardsInput(await tf.loadLayersModel(handler));
   } catch (error) {
     throw new IgError(
       'model-incompatible',

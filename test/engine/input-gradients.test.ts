@@ -4,11 +4,8 @@
 import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerFastConvGradient } from '../../src/engine/conv-gradient.js';
-import {
-  depthwiseInputGradient,
-  registerDepthwiseInputGradient,
-} from '../../src/engine/gradients/depthwise.js';
+import { depthwiseInputGradient } from '../../src/engine/gradients/depthwise.js';
+import { registerInputGradients } from '../../src/engine/gradients/register.js';
 import { countKernels } from './kernel-counter.js';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -152,9 +149,38 @@ for (const backend of ['cpu', 'wasm', 'webgl']) {
         console.log(`skipped: the ${backend} backend does not start in this browser`);
         this.skip();
       }
-      registerFastConvGradient();
-      registerDepthwiseInputGradient();
+      registerInputGradients();
     });
+
+    for (const [size, stride, pad] of [
+      [2, 2, 'valid'],
+      [3, 2, 'same'],
+      [3, 1, 'valid'],
+    ] as const) {
+      it(`gives TF.js's own CPU max-pool gradient on negative windows: ${size}/${stride} ${pad}`, async () => {
+        // Shifted down so that many windows hold negative values only (WASM's kernel fails there).
+        const pool = (input: tf.Tensor) => tf.maxPool(input as tf.Tensor4D, size, stride, pad);
+        const loss = (input: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(pool(input), w));
+        const make = () => {
+          const x = tf.tidy(() => tf.sub(tf.randomUniform([2, 9, 9, 3], 0, 1, 'float32', 5), 0.8));
+          const w = tf.tidy(() => tf.randomNormal(pool(x).shape, 0, 1, 'float32', 6));
+          return [x, w];
+        };
+        const previous = tf.getBackend();
+        await tf.setBackend('cpu');
+        const want = tf.tidy(() => {
+          const [x, w] = make();
+          return tf
+            .grad((input) => loss(input, w))(x)
+            .dataSync();
+        });
+        await tf.setBackend(previous);
+        const [x, w] = make();
+        const dx = tf.grad((input) => loss(input, w))(x);
+        expect(maxRelativeError(await dx.data(), want)).to.be.below(1e-6);
+        tf.dispose([x, w, dx]);
+      });
+    }
 
     CASES.forEach((c, index) => {
       it(`equals TF.js's own CPU gradient: ${name(c)}`, async () => {

@@ -68,7 +68,7 @@ function spreadOut(t: tf.Tensor4D, axis: 1 | 2, stride: number): tf.Tensor4D {
   return tf.slice(interleaved, begin, sliceSize) as tf.Tensor4D;
 }
 
-/** 1 for a missing or all-ones dilation. */
-export function isUndilated(dilations: number | [number, number] | undefined): boolean {
-  return dilations === undefined || tf.backend_util.tupleValuesAreOne(dilations);
+/** True for a missing (undefined or null: tfjs-layers passes null) or all-ones dilation. */
+export function isUndilated(dilations: number | [number, number] | null | undefined): boolean {
+  return dilations == null || tf.backend_util.tupleValuesAreOne(dilations);
 }
