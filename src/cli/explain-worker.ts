@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerFastConvGradient } from '../engine/conv-gradient.js';
+import { registerInputGradients } from '../engine/gradients/register.js';
 import { Explainer } from '../engine/explain.js';
 import { sha256Hex } from '../saved/hash.js';
 import { encodeSavedResult } from '../saved/saved-result.js';
@@ -32,7 +32,7 @@ async function start(settings: RunSettings, generator: string): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   // As the browser's worker does on WASM (src/worker/backend.ts): the same gradients, faster.
-  registerFastConvGradient();
+  registerInputGradients();
   const explainer = new Explainer();
   const jobs: ToWorker[] = [];
   let wake: (() => void) | null = null;

@@ -1,5 +1,6 @@
 // The input gradient of a convolution, computed as a forward convolution.
 import * as tf from '@tensorflow/tfjs';
+import { cropTo, isUndilated, spreadByStrides, transposedConv } from './gradients/transposed.js';
 
 type Conv2DAttrs = {
   strides: number | [number, number];
@@ -18,8 +19,9 @@ let fastBackends = new Set<string>();
  * needs) runs as a forward convolution of `dy` with the spatially flipped, in/out-transposed
  * filter: a transposed convolution. On WASM that is XNNPACK's fast convolution instead of the
  * naive `Conv2DBackpropInput` loop (README, "Performance: backend choice"). Strides above 1 are
- * handled by spreading `dy` out with zeros first. The filter gradient, and anything not NHWC or
- * with dilations, goes to TF.js's own gradient. The registry is global to TF.js: the override is
+ * handled by spreading `dy` out with zeros first. Dilated convolutions, whose gradient TF.js does
+ * not implement, take this path on every backend. The filter gradient (lazy, never asked for
+ * when the filter is a weight) and anything not NHWC go to TF.js's own gradient. The registry is global to TF.js: the override is
  * registered once, and applies only on `backends` (WASM by default, where it was measured; on
  * WebGL the im2col of the 7x7/2 stem's gradient exceeds the texture size limit at 224x224).
  * Calling it again only changes `backends`.
@@ -35,11 +37,26 @@ export function registerFastConvGradient(backends: readonly string[] = ['wasm'])
     inputsToSave: own.inputsToSave,
     outputsToSave: own.outputsToSave,
     gradFunc: (dy, saved, attrs) => {
-      const grads = own.gradFunc(dy, saved, attrs);
-      if (!fastBackends.has(tf.getBackend())) return grads;
+      const a = attrs as unknown as Conv2DAttrs;
+      // TF.js has no gradient for dilated convolutions: ours runs for them on every backend.
+      const dilated = !isUndilated(a.dilations);
+      if (!dilated && !fastBackends.has(tf.getBackend())) return own.gradFunc(dy, saved, attrs);
       const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const dx = inputGradient(dy as tf.Tensor4D, x.shape, filter, attrs as unknown as Conv2DAttrs);
-      return dx ? { ...grads, x: dx } : grads;
+      const dx = inputGradient(dy as tf.Tensor4D, x.shape, filter, a);
+      if (!dx) return own.gradFunc(dy, saved, attrs);
+      return {
+        x: dx,
+        // Lazy: the tape asks for it only when the filter depends on what is differentiated.
+        filter: () => {
+          if (dilated) {
+            throw new Error(
+              'TensorFlow.js has no filter gradient for a dilated convolution; ig-explainer ' +
+                'computes input gradients only.',
+            );
+          }
+          return own.gradFunc(dy, saved, attrs).filter();
+        },
+      };
     },
   });
 }
@@ -50,10 +67,9 @@ export function originalConvGradient(): tf.GradConfig | null {
 }
 
 /**
- * The thunk computing dL/dx as a convolution, or null where TF.js's own gradient should run.
- * With the forward padding (top, left) and stride s, x's row i feeds dy's row o through the
- * filter row k = i + top - s*o; so dx = conv(spread(dy), flipped filter) with top padding
- * kh - 1 - top, where spread puts s - 1 zeros between dy's rows (and columns).
+ * The thunk computing dL/dx as a stride-1 convolution of the spread-out dy with the spatially
+ * flipped, in/out-transposed filter (transposedConv), or null where TF.js's own gradient
+ * should run (NCHW).
  */
 function inputGradient(
   dy: tf.Tensor4D,
@@ -70,42 +86,12 @@ function inputGradient(
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
-  const [, inHeight, inWidth] = xShape;
-  const spreadHeight = (info.outHeight - 1) * sh + 1;
-  const spreadWidth = (info.outWidth - 1) * sw + 1;
-  const padTop = kh - 1 - top;
-  const padLeft = kw - 1 - left;
-  // Chosen so that the result has x's size; rows of x that fed no output get zero gradient.
-  const padBottom = inHeight + kh - 1 - padTop - spreadHeight;
-  const padRight = inWidth + kw - 1 - padLeft - spreadWidth;
-  if (Math.min(padTop, padLeft, padBottom, padRight) < 0) return null;
+  const { padding, crop } = transposedConv(info);
+  const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
   return () => {
-    const spread = spreadOut(spreadOut(dy, 1, sh), 2, sw);
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-    return tf.conv2d(spread, flipped as tf.Tensor4D, 1, [
-      [0, 0],
-      [padTop, padBottom],
-      [padLeft, padRight],
-      [0, 0],
-    ]);
+    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    const padded: tf.backend_util.ExplicitPadding = [[0, 0], ...padding, [0, 0]];
+    const dx = tf.conv2d(spreadByStrides(dy, info), flipped, 1, padded, 'NHWC', dilations);
+    return cropTo(dx, info, crop);
   };
-}
-
-/** `t` with `stride - 1` zeros between consecutive entries along `axis` (1 or 2). */
-function spreadOut(t: tf.Tensor4D, axis: 1 | 2, stride: number): tf.Tensor4D {
-  if (stride === 1 || t.shape[axis] === 1) return t;
-  const size = t.shape[axis];
-  const zeros = tf.zerosLike(t);
-  const parts = [t, ...Array.from({ length: stride - 1 }, () => zeros)];
-  // [.., size, stride, ..] flattened interleaves each entry with its zeros.
-  const shape = [...t.shape] as number[];
-  shape[axis] = size * stride;
-  const interleaved = tf.reshape(tf.stack(parts, axis + 1), shape);
-  const begin = [0, 0, 0, 0];
-  const sliceSize = [...t.shape] as number[];
-  sliceSize[axis] = (size - 1) * stride + 1;
-  return tf.slice(interleaved, begin, sliceSize) as tf.Tensor4D;
 }

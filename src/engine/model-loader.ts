@@ -7,6 +7,7 @@ import { checkModel } from './model-check.js';
 import { SELF_HOST_HINT } from './model-fetch.js';
 import type { ModelHead, OutputKind } from './model-output.js';
 import type { Classifier } from './preprocess.js';
+import { differentiateTowardsInput } from './gradients/layers.js';
 import { readTeachableMetadata, type TeachableMetadata } from './teachable.js';
 import { unfuseLinearOps } from './unfuse.js';
 
@@ -169,7 +170,7 @@ async function construct(
   try {
     return format === 'graph'
       ? await tf.loadGraphModel(handler)
-      : await tf.loadLayersModel(handler);
+      : differentiateTowardsInput(await tf.loadLayersModel(handler));
   } catch (error) {
     throw new IgError(
       'model-incompatible',

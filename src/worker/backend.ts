@@ -1,7 +1,7 @@
 // TF.js backend selection: `auto` = WebGL (on an OffscreenCanvas in a worker) on a real GPU, WASM
 // where WebGL is a software renderer or missing, else CPU.
 import * as tf from '@tensorflow/tfjs';
-import { registerFastConvGradient } from '../engine/conv-gradient.js';
+import { registerInputGradients } from '../engine/gradients/register.js';
 import type { IgBackend, IgBackendChoice, IgThread } from '../shared/types.js';
 import { IgError } from '../shared/types.js';
 
@@ -126,8 +126,8 @@ async function start(backend: IgBackend, options: BackendOptions): Promise<strin
     const ok = await tf.setBackend(backend);
     if (!ok) return 'it failed to initialise';
     await tf.ready();
-    // IG needs only input gradients: run a conv's as a (fast) forward conv. Once, for every backend.
-    registerFastConvGradient();
+    // IG needs only input gradients: fill those a backend lacks. Once, for every backend.
+    registerInputGradients();
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

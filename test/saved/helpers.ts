@@ -2,7 +2,7 @@
 // engine on the shipped shapes model, and the hashes and metadata its export records.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerFastConvGradient } from '../../src/engine/conv-gradient.js';
+import { registerInputGradients } from '../../src/engine/gradients/register.js';
 import { Explainer } from '../../src/engine/explain.js';
 import type { ExplainRequest } from '../../src/shared/protocol.js';
 import type { IgPrediction, IgResult } from '../../src/shared/types.js';
@@ -45,7 +45,7 @@ export async function explainShapes(
   if (backend === 'wasm') {
     setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
     await tf.setBackend('wasm');
-    registerFastConvGradient();
+    registerInputGradients();
   } else {
     await tf.setBackend('cpu');
   }

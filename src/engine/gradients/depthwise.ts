@@ -1,0 +1,95 @@
+// The input gradient of a depthwise convolution as a forward depthwise convolution.
+import * as tf from '@tensorflow/tfjs';
+import { cropTo, isUndilated, spreadByStrides, transposedConv } from './transposed.js';
+
+interface DepthwiseAttrs {
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+const KERNEL = 'DepthwiseConv2dNative';
+const BACKPROP_INPUT = 'DepthwiseConv2dNativeBackpropInput';
+let registered = false;
+
+/**
+ * Overrides the gradient of `DepthwiseConv2dNative` so that dL/dx runs as a forward depthwise
+ * convolution (see depthwiseInputGradient) on every backend without a
+ * DepthwiseConv2dNativeBackpropInput kernel (WASM; tensorflow/tfjs#8474) and, on every backend,
+ * for dilated convolutions, whose gradient TF.js does not implement. Elsewhere TF.js's own
+ * gradient runs. The filter gradient stays TF.js's, and lazy: the tape never asks for it when
+ * the filter is a weight. Registered once; the registry is global to TF.js.
+ */
+export function registerDepthwiseInputGradient(): void {
+  if (registered) return;
+  const own = tf.getGradient(KERNEL);
+  if (!own) throw new Error(`TF.js has no gradient registered for ${KERNEL}`);
+  registered = true;
+  tf.registerGradient({
+    kernelName: KERNEL,
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const a = attrs as unknown as DepthwiseAttrs;
+      const dilated = !isUndilated(a.dilations);
+      const lacking = tf.getKernel(BACKPROP_INPUT, tf.getBackend()) === undefined;
+      if (!dilated && !lacking) return own.gradFunc(dy, saved, attrs);
+      const dx = depthwiseInputGradient(dy as tf.Tensor4D, x.shape, filter, a);
+      return {
+        x: dx,
+        // Lazy: the tape asks for it only when the filter depends on what is differentiated.
+        filter: () => {
+          if (dilated) {
+            throw new Error(
+              'TensorFlow.js has no filter gradient for a dilated depthwise convolution; ' +
+                'ig-explainer computes input gradients only.',
+            );
+          }
+          return own.gradFunc(dy, saved, attrs).filter();
+        },
+      };
+    },
+  });
+}
+
+/**
+ * The thunk computing dL/dx. Filter [kh, kw, C, m] seen as [kh, kw, C*m, 1]: output channel c*m + q of the forward
+ * pass read input channel c through f[:, :, c, q]; so dx[c] = sum over q of the transposed
+ * depthwise convolution of dy[c*m + q] with that filter, flipped (transposedConv).
+ */
+export function depthwiseInputGradient(
+  dy: tf.Tensor4D,
+  xShape: [number, number, number, number],
+  filter: tf.Tensor4D,
+  attrs: DepthwiseAttrs,
+): () => tf.Tensor4D {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape,
+    filter.shape,
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+  );
+  const { padding, crop } = transposedConv(info);
+  const [kh, kw, channels, multiplier] = filter.shape;
+  const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
+  return () => {
+    const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, channels * multiplier, 1]);
+    const spread = spreadByStrides(dy, info);
+    const perOutput = tf.depthwiseConv2d(
+      spread,
+      flipped as tf.Tensor4D,
+      1,
+      [[0, 0], ...padding, [0, 0]],
+      'NHWC',
+      dilations,
+    );
+    const dx = cropTo(perOutput, info, crop);
+    if (multiplier === 1) return dx;
+    const [n, h, w] = dx.shape;
+    return tf.sum(tf.reshape(dx, [n, h, w, channels, multiplier]), 4);
+  };
+}
