@@ -39,7 +39,7 @@ export class ExplainTask implements ReactiveController {
   #userStarted = false;
 
   constructor(
-    host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost,
     emit: Emit,
     /** Whether `loading` lets a run start by itself now. */
     private readonly autoStart: (config: ExplainerConfig) => boolean,
@@ -72,6 +72,11 @@ export class ExplainTask implements ReactiveController {
 
   get error(): IgError | null {
     return this.current ? this.runner.error : null;
+  }
+
+  /** Lit does not update an element on re-connection by itself: the inputs are checked again. */
+  hostConnected(): void {
+    this.host.requestUpdate();
   }
 
   hostDisconnected(): void {

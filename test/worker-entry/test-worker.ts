@@ -10,8 +10,16 @@ import { currentBackend, useBackend } from '../../src/worker/backend.js';
 import { entryUrlOf, serve, webglContext, type Endpoint } from '../../src/worker/serve.js';
 import type { TestMessage, TestReply } from './protocol.js';
 
+/** The main-thread fallback's entry, as src/worker/worker.ts has it (no test messages there). */
+export function connect(port: MessagePort, entryUrl: string = import.meta.url): () => void {
+  return serve(port as unknown as Endpoint, { thread: 'main', entryUrl });
+}
+
+const WorkerScope = (globalThis as { WorkerGlobalScope?: abstract new () => unknown })
+  .WorkerGlobalScope;
+const inWorker = WorkerScope !== undefined && globalThis instanceof WorkerScope;
 const scope = self as unknown as Endpoint & { name: string };
-const entryUrl = entryUrlOf(scope.name ?? '') ?? self.location.href;
+const entryUrl = (inWorker && entryUrlOf(scope.name ?? '')) || self.location.href;
 const noWebgl = new URL(entryUrl).searchParams.has('no-webgl');
 
 /** Makes WebGL contexts on OffscreenCanvas unobtainable in this worker. */
@@ -25,13 +33,16 @@ function disableWebgl(): void {
   };
 }
 
-if (noWebgl) disableWebgl();
 const options = { thread: 'worker' as const, entryUrl };
-serve(scope, options);
+if (inWorker) {
+  if (noWebgl) disableWebgl();
+  serve(scope, options);
+  self.addEventListener('message', onTestMessage);
+}
 
 const post = (message: TestReply) => (self as unknown as Worker).postMessage(message);
 
-self.addEventListener('message', (event: MessageEvent<TestMessage | { type: string }>) => {
+function onTestMessage(event: MessageEvent<TestMessage | { type: string }>): void {
   const message = event.data as TestMessage;
   if (message.type === 'test-memory') void memory(message.id);
   if (message.type === 'test-lose-context') {
@@ -42,7 +53,7 @@ self.addEventListener('message', (event: MessageEvent<TestMessage | { type: stri
     extension?.loseContext();
     post({ type: 'test-lose-context', id: message.id, lost: Boolean(extension) });
   }
-});
+}
 
 async function memory(id: number): Promise<void> {
   // Reading memory starts a backend; start the one explanations would use, not TF's default.
