@@ -85,23 +85,60 @@ export function graphOutputs(model: tf.GraphModel, topology: unknown): OutputSou
 /** The outputs of a layers model. */
 export function layersOutputs(model: tf.LayersModel): OutputSource[] {
   return model.outputs.map((symbolic, index) => {
-    const layer = symbolic.sourceLayer;
-    const className = layer.getClassName();
-    const activation = String(layer.getConfig().activation ?? 'linear');
-    const kind: OutputKind =
-      className === 'Softmax' ? 'softmax' : (kindOf(capitalised(activation)) ?? 'logits');
+    const { layer, className, activation, kind, preActivation } = finalLayer(model, symbolic);
     const forward: ScoreFunction = (batch) => {
       const out = model.apply(batch, { training: false });
       return (Array.isArray(out) ? out[index] : out) as tf.Tensor2D;
     };
     return {
-      names: [model.outputNames[index], layer.name, symbolic.name],
+      names: [model.outputNames?.[index], layer.name, symbolic.name].filter(
+        (n): n is string => !!n,
+      ),
       kind,
       forward,
-      preActivation: kind === 'logits' ? null : layerPreActivation(model, layer, className),
+      preActivation,
       what: `layer "${layer.name}" (${className}${activation !== 'linear' ? `, ${activation}` : ''})`,
     };
   });
+}
+
+/**
+ * The layer that computes `symbolic` of `model`, looking into nested models (a Teachable Machine
+ * export is a Sequential of two models), its activation, and the tensor before that activation
+ * as a function of `model`'s input.
+ */
+function finalLayer(
+  model: tf.LayersModel,
+  symbolic: tf.SymbolicTensor,
+): {
+  layer: tf.layers.Layer;
+  className: string;
+  activation: string;
+  kind: OutputKind;
+  preActivation: ScoreFunction | null;
+} {
+  const layer = symbolic.sourceLayer;
+  // The tensor this call of the layer took (a nested model's layer is called more than once).
+  const input = symbolic.inputs?.length === 1 ? symbolic.inputs[0] : null;
+  if (layer instanceof tf.LayersModel && layer.outputs.length === 1 && input) {
+    const inner = finalLayer(layer, layer.outputs[0]);
+    const pre = inner.preActivation;
+    // Shares the model's weights: never disposed on its own.
+    const upTo = tf.model({ inputs: model.inputs, outputs: input });
+    return {
+      ...inner,
+      preActivation: pre
+        ? (batch) => pre(upTo.apply(batch, { training: false }) as tf.Tensor4D)
+        : null,
+    };
+  }
+  const className = layer.getClassName();
+  const activation = String(layer.getConfig().activation ?? 'linear');
+  const kind: OutputKind =
+    className === 'Softmax' ? 'softmax' : (kindOf(capitalised(activation)) ?? 'logits');
+  const preActivation =
+    kind === 'logits' || !input ? null : layerPreActivation(model, layer, input, className);
+  return { layer, className, activation, kind, preActivation };
 }
 
 /**
@@ -111,10 +148,9 @@ export function layersOutputs(model: tf.LayersModel): OutputSource[] {
 function layerPreActivation(
   model: tf.LayersModel,
   layer: tf.layers.Layer,
+  input: tf.SymbolicTensor,
   className: string,
 ): ScoreFunction | null {
-  const input = layer.input;
-  if (Array.isArray(input)) return null;
   // Shares the model's weights: never disposed on its own.
   const upTo = tf.model({ inputs: model.inputs, outputs: input });
   const before: ScoreFunction = (batch) => upTo.apply(batch, { training: false }) as tf.Tensor2D;
