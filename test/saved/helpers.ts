@@ -8,6 +8,7 @@ import type { ExplainRequest } from '../../src/shared/protocol.js';
 import type { IgPrediction, IgResult } from '../../src/shared/types.js';
 import { modelSha256, sha256Hex } from '../../src/saved/hash.js';
 import type { SavedMeta } from '../../src/saved/saved-result.js';
+import { defaultRequestOptions } from '../request-defaults.js';
 
 export const SHAPES_MODEL = new URL('/demo/models/shapes/model.json', location.href).href;
 export const SHAPES_LABELS = new URL('/demo/models/shapes/labels.json', location.href).href;
@@ -52,6 +53,7 @@ export async function explainShapes(
   const explainer = new Explainer();
   let predictions: IgPrediction[] = [];
   const request: ExplainRequest = {
+    ...defaultRequestOptions(),
     modelUrls: [SHAPES_MODEL],
     labelsUrl: SHAPES_LABELS,
     image: await createImageBitmap(new Blob([await bytesOf(image)])),

@@ -4,6 +4,7 @@
 import { expect } from '@open-wc/testing';
 import type { ExplainRequest, WorkerMessage } from '../../src/shared/protocol.js';
 import { modelUrl, testImageUrl, testOrigins } from './helpers.js';
+import { defaultRequestOptions } from '../request-defaults.js';
 
 describe('bundled worker', function () {
   this.timeout(60000);
@@ -20,6 +21,7 @@ describe('bundled worker', function () {
     try {
       const image = await createImageBitmap(await (await fetch(await testImageUrl())).blob());
       const request: ExplainRequest = {
+        ...defaultRequestOptions(),
         modelUrls: [modelUrl('tiny-graph-10', origin)],
         labelsUrl: null,
         image,

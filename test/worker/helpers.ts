@@ -3,6 +3,7 @@
 import '../worker-entry/hooks.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ExplainInput } from '../../src/client/explain-client.js';
+import { defaultRequestOptions } from '../request-defaults.js';
 
 export interface TestOrigins {
   /** Plain HTTP/1.1 static server of the repo root, with CORS. */
@@ -45,6 +46,7 @@ export async function testImageUrl(width = 48, height = 40): Promise<string> {
 
 export function request(overrides: Partial<ExplainInput> & { image: string }): ExplainInput {
   return {
+    ...defaultRequestOptions(),
     modelUrls: [modelUrl('tiny-graph')],
     labelsUrl: null,
     baseline: 'black',
