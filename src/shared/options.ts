@@ -287,6 +287,30 @@ export const OPTIONS = [
       request: false,
     },
   ),
+  option<
+    'modelOutput',
+    string | number | null,
+    string | number | null,
+    'modelOutput',
+    string | number,
+    'model-output'
+  >({
+    attribute: 'model-output',
+    property: 'modelOutput',
+    type: 'string | number | null',
+    default: null,
+    restarts: 'prediction',
+    doc: 'Which output of a model with several is explained: its name or index; the first `[N, classes]` output when absent.',
+    fromAttribute: (v) => (v === null ? null : /^\s*\d+\s*$/.test(v) ? Number(v) : v.trim()),
+    check: (v) =>
+      v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 0)
+        ? v
+        : typeof v === 'string' && v.trim()
+          ? v.trim()
+          : undefined,
+    hint: "use an output's name (as in the model's signature) or its index (0, 1, …), or remove the attribute for the first [N, classes] output",
+    request: 'modelOutput',
+  }),
   option<'tolerance', number | null, number | null, 'tolerance', number | string, 'tolerance'>({
     attribute: 'tolerance',
     property: 'tolerance',

@@ -24,8 +24,6 @@ export interface ExplainRequest extends Omit<RequestOptions, 'baseline'> {
   baselineName: string;
   /** How many predictions to report, highest first. */
   topK: number;
-  /** The output explained (a name or an index); null or absent: the first [N, classes] one. */
-  modelOutput?: string | number | null;
   /** No bytes for this long ends a download (IgExplainer.stallTimeout); default 30 s. */
   stallTimeoutMs?: number;
   /** Default 'straight'. */
