@@ -11,6 +11,7 @@ import type {
   IgThread,
 } from '../shared/types.js';
 import { IgError, abortError } from '../shared/types.js';
+import { raceAbort } from '../shared/bounded-fetch.js';
 import { DEFAULT_NOISE_LEVEL, DEFAULT_PATH } from '../shared/defaults.js';
 import { attribute } from './attribution.js';
 import { makeBaselines } from './baseline-set.js';
@@ -336,23 +337,4 @@ async function predict(
 
 function checkAborted(signal: AbortSignal): void {
   if (signal.aborted) throw abortError();
-}
-
-/** `promise`, or IgError `aborted` as soon as `signal` aborts (the promise itself runs on). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
