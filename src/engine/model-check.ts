@@ -142,7 +142,7 @@ function incompatible(url: string, what: string): IgError {
   return new IgError(
     'model-incompatible',
     `The model at ${url} ${what}: ig-explainer needs an image classifier with input ` +
-      '[N, height, width, 3] (or 1 channel) and output [N, classes].',
+      '[N, height, width, 3] and output [N, classes] (a one-channel input [N, height, width, 1] works too).',
     'model-url',
   );
 }

@@ -233,8 +233,8 @@ export function chooseHead(
     if (!head) {
       throw new IgError(
         'model-incompatible',
-        `No output of the model at ${url} is a class score [N, classes] (or a [N, 1] sigmoid); ` +
-          `its outputs: ${list()}. Use an image classifier.`,
+        `No output of the model at ${url} is a class score; its outputs: ${list()}. To explain ` +
+          'it, use a classifier whose output is [N, classes] (logits or probabilities) or [N, 1] (a sigmoid).',
         'model-url',
       );
     }
