@@ -1,7 +1,7 @@
 // Builds dist/ig-explainer.js (the element: Lit + client, no TF.js), dist/ig-explainer-worker.js
 // (engine + TF.js in one file, fetched only when an explanation starts) and the WASM binaries
 // the worker may load.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import commonjs from '@rollup/plugin-commonjs';
@@ -19,8 +19,8 @@ const WORKER_URL =
  * bundle it becomes the URL of dist/ig-explainer-worker.js, wherever the referring chunk lands.
  * That file holds the worker, the engine and TF.js with WebGL and CPU in one module (a nested
  * Rollup run), so that bundlers which copy `new URL('x.js', import.meta.url)` files as assets
- * (Vite, webpack 5) ship a worker that runs; only the WASM backend, a fallback, is a chunk of
- * its own (chunks/worker-*.js), loaded when WebGL is missing.
+ * (Vite, webpack 5) ship a worker that runs, the WASM backend included (the binaries' URLs come
+ * from the element's bundle, which those bundlers do follow: see wasmBinaries()).
  */
 function workerUrl() {
   let ref = null;
@@ -44,8 +44,6 @@ function workerUrl() {
         input: target,
         plugins: plugins(),
         onwarn,
-        // The WASM chunk imports TF.js from the entry itself, not from a third file.
-        preserveEntrySignatures: 'allow-extension',
       });
       try {
         const { output } = await bundle.generate({
@@ -53,7 +51,8 @@ function workerUrl() {
           format: 'es',
           sourcemap: true,
           entryFileNames: 'ig-explainer-worker.js',
-          chunkFileNames: 'chunks/worker-[name]-[hash].js',
+          // One file: an app's bundler copies it as an asset, without the chunks it would import.
+          inlineDynamicImports: true,
         });
         for (const file of output) {
           if (file.type !== 'chunk') continue;
@@ -74,19 +73,31 @@ function workerUrl() {
   };
 }
 
-/** Copies TF.js's WASM binaries next to the bundle, where the worker looks for them. */
+const WASM_URL =
+  /new URL\(\s*(['"])[^'"]*\/@tensorflow\/tfjs-backend-wasm\/dist\/([\w.-]+\.wasm)\1\s*,\s*import\.meta\.url\s*\)/g;
+
+/**
+ * `new URL('…/node_modules/@tensorflow/tfjs-backend-wasm/dist/x.wasm', import.meta.url)`
+ * (src/client/bundled-wasm.ts) works as is in the dev server; in the bundle the binary is copied
+ * to dist/wasm/x.wasm and the URL becomes `new URL('../wasm/x.wasm', import.meta.url)`, relative
+ * to the chunk: the literal pattern that an app's bundler follows to emit the file in turn.
+ */
 function wasmBinaries() {
-  const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  const dir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   return {
     name: 'ig-wasm-binaries',
-    generateBundle() {
-      for (const file of readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.wasm'))) {
-        this.emitFile({
+    transform(code) {
+      if (!code.includes('import.meta.url') || !WASM_URL.test(code)) return null;
+      WASM_URL.lastIndex = 0;
+      const out = code.replace(WASM_URL, (_, quote, file) => {
+        const ref = this.emitFile({
           type: 'asset',
           fileName: `wasm/${file}`,
-          source: readFileSync(join(dir, 'dist', file)),
+          source: readFileSync(join(dir, file)),
         });
-      }
+        return `new URL(import.meta.ROLLUP_FILE_URL_${ref})`;
+      });
+      return { code: out, map: null };
     },
   };
 }
@@ -147,6 +158,6 @@ export default {
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
   },
-  plugins: [workerUrl(), ...plugins(), wasmBinaries()],
+  plugins: [workerUrl(), wasmBinaries(), ...plugins()],
   onwarn,
 };

@@ -2,6 +2,8 @@
 // the page; requests carry ids, can be cancelled, and fall back to the main thread when this
 // browser has no module workers with OffscreenCanvas.
 import { pageOptions } from '../shared/page-options.js';
+import { wasmPathsIn, workerName, type WasmPaths } from '../shared/wasm-binaries.js';
+import { bundledWasmPaths } from './bundled-wasm.js';
 import type { ClientMessage, ExplainRequest, WorkerMessage } from '../shared/protocol.js';
 import type {
   IgBaselineKind,
@@ -42,6 +44,12 @@ function workerUrl(): URL {
   return url ? new URL(url, document.baseURI) : BUNDLED_WORKER_URL;
 }
 
+/** The WASM binaries: under `IgExplainer.wasmPaths` when the page set it, else the bundled ones. */
+function wasmPaths(): WasmPaths {
+  const base = pageOptions.wasmPaths;
+  return base ? wasmPathsIn(base, document.baseURI) : bundledWasmPaths();
+}
+
 interface Pending {
   callbacks: ExplainCallbacks;
   resolve(value: unknown): void;
@@ -77,7 +85,7 @@ class Runtime {
     );
     const module = (await import(/* @vite-ignore */ url.href)) as WorkerModule;
     const channel = new MessageChannel();
-    const disconnect = module.connect(channel.port2, url.href);
+    const disconnect = module.connect(channel.port2, url.href, wasmPaths());
     const runtime = new Runtime(
       {
         postMessage: (message, transfer = []) => channel.port1.postMessage(message, transfer),
@@ -213,7 +221,7 @@ class Runtime {
 }
 
 interface WorkerModule {
-  connect(port: MessagePort, entryUrl: string): () => void;
+  connect(port: MessagePort, entryUrl: string, wasm?: WasmPaths): () => void;
 }
 
 /**
@@ -223,7 +231,7 @@ interface WorkerModule {
  */
 function createWorker(url: URL): { worker: Worker; revoke: () => void } | null {
   // The worker reads its entry URL (to find the WASM binaries) from its name.
-  const options: WorkerOptions = { type: 'module', name: `ig-explainer ${url.href}` };
+  const options: WorkerOptions = { type: 'module', name: workerName(url.href, wasmPaths()) };
   if (url.origin === location.origin) {
     try {
       return { worker: new Worker(url, options), revoke: () => {} };

@@ -109,6 +109,19 @@ export class IgExplainer extends LitElement {
     pageOptions.stallTimeout = seconds;
   }
 
+  /**
+   * Page-wide: the folder (a URL, relative to the page) holding TF.js's WASM binaries
+   * (tfjs-backend-wasm.wasm, -simd.wasm, -threaded-simd.wasm), for a page that hosts them
+   * elsewhere. Set it before the first explanation; null (the default) uses the binaries shipped
+   * in dist/wasm/, or emitted by the page's bundler.
+   */
+  static get wasmPaths(): string | null {
+    return pageOptions.wasmPaths;
+  }
+  static set wasmPaths(folder: string | null) {
+    pageOptions.wasmPaths = folder;
+  }
+
   constructor() {
     super();
     Object.assign(this, optionDefaults());

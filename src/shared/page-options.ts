@@ -7,4 +7,9 @@ export const pageOptions: {
   workerUrl: string | null;
   /** Seconds without a byte after which a download (model, weights, labels, image) fails. */
   stallTimeout: number;
-} = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000 };
+  /**
+   * The folder (URL, relative to the page) that holds TF.js's three WASM binaries; null: the
+   * ones shipped beside the worker (or emitted by the page's bundler).
+   */
+  wasmPaths: string | null;
+} = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000, wasmPaths: null };

@@ -4,17 +4,20 @@ import * as tf from '@tensorflow/tfjs';
 import { registerInputGradients } from '../engine/gradients/register.js';
 import type { IgBackend, IgBackendChoice, IgThread } from '../shared/types.js';
 import { IgError } from '../shared/types.js';
+import type { WasmPaths } from '../shared/wasm-binaries.js';
 
 export interface BackendOptions {
   thread: IgThread;
   /** The URL of the worker entry (dist/ig-explainer-worker.js or src/worker/worker.ts). */
   entryUrl: string;
+  /** Each WASM binary's URL (bundled with the client, or IgExplainer.wasmPaths); else by entryUrl. */
+  wasm?: WasmPaths;
 }
 
 /**
- * Where the WASM binaries are: next to the bundled worker entry (rollup copies them to
- * dist/wasm/; this module's own chunk may sit elsewhere, under dist/chunks/), or in
- * node_modules when the sources run unbundled in the dev server.
+ * Where the WASM binaries are when the client did not say (a worker started by hand, the test
+ * entry): next to the bundled worker entry (dist/wasm/), or in node_modules when the sources
+ * run unbundled in the dev server.
  */
 export function wasmBinariesUrl(entryUrl: string): string {
   return /\.ts(\?|$)/.test(entryUrl)
@@ -115,7 +118,7 @@ async function start(backend: IgBackend, options: BackendOptions): Promise<strin
     }
     if (backend === 'wasm') {
       wasmRegistered ??= import('@tensorflow/tfjs-backend-wasm').then((wasm) => {
-        wasm.setWasmPaths(wasmBinariesUrl(options.entryUrl));
+        wasm.setWasmPaths(options.wasm ?? wasmBinariesUrl(options.entryUrl));
         // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page (COOP + COEP).
         if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) {
           wasm.setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));

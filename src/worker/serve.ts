@@ -4,6 +4,7 @@ import { Explainer } from '../engine/explain.js';
 import type { ClientMessage, ExplainRequest, WorkerMessage } from '../shared/protocol.js';
 import type { IgErrorCode, IgThread } from '../shared/types.js';
 import { isIgError } from '../shared/types.js';
+import type { WasmPaths } from '../shared/wasm-binaries.js';
 import { currentBackend, useBackend } from './backend.js';
 
 /** A worker's global scope, or a MessagePort (the main-thread fallback). */
@@ -15,8 +16,10 @@ export interface Endpoint {
 
 export interface ServeOptions {
   thread: IgThread;
-  /** The URL of the worker entry module: the WASM binaries are found next to it. */
+  /** The URL of the worker entry module: the WASM binaries are found next to it... */
   entryUrl: string;
+  /** ...unless the client said where they are (the bundled or page-set URLs). */
+  wasm?: WasmPaths;
 }
 
 /**

@@ -8,11 +8,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { currentBackend, useBackend } from '../../src/worker/backend.js';
 import { entryUrlOf, serve, webglContext, type Endpoint } from '../../src/worker/serve.js';
+import { wasmPathsOf, type WasmPaths } from '../../src/shared/wasm-binaries.js';
 import type { TestMessage, TestReply } from './protocol.js';
 
 /** The main-thread fallback's entry, as src/worker/worker.ts has it (no test messages there). */
-export function connect(port: MessagePort, entryUrl: string = import.meta.url): () => void {
-  return serve(port as unknown as Endpoint, { thread: 'main', entryUrl });
+export function connect(
+  port: MessagePort,
+  entryUrl: string = import.meta.url,
+  wasm?: WasmPaths,
+): () => void {
+  return serve(port as unknown as Endpoint, { thread: 'main', entryUrl, wasm });
 }
 
 const WorkerScope = (globalThis as { WorkerGlobalScope?: abstract new () => unknown })
@@ -33,7 +38,8 @@ function disableWebgl(): void {
   };
 }
 
-const options = { thread: 'worker' as const, entryUrl };
+const wasm = (inWorker && wasmPathsOf(scope.name ?? '')) || undefined;
+const options = { thread: 'worker' as const, entryUrl, wasm };
 if (inWorker) {
   if (noWebgl) disableWebgl();
   serve(scope, options);
