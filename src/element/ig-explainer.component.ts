@@ -15,7 +15,8 @@ import { ExplainTask, type RunInputs } from './explain-task.js';
 import { styles } from './ig-explainer.styles.js';
 import { LazyStartController } from './lazy-start.js';
 import { MaskPainter } from './mask-painter.js';
-import { recomputeButton } from './saved-controls.js';
+import { savedButtons } from './saved-controls.js';
+import { download, exportSaved, savedFileName } from './saved-export.js';
 import { SavedSource } from './saved-source.js';
 import { loadResultView, loadedResultView, resultViewSettled } from './result-view-loader.js';
 import { errorBox, explainButton, page, progressBars, type ViewModel } from './template.js';
@@ -169,6 +170,14 @@ export class IgExplainer extends LitElement {
     return this.#task.explain(inputs);
   }
 
+  /** The latest result as a saved-explanation file (the format `result-src` reads). */
+  exportResult(): Blob {
+    const config = this.#attributes.validation.config;
+    const predictions = this.#task.predictions;
+    const modelUrl = this.#task.runner.modelLoad?.modelUrl ?? config?.modelUrl[0];
+    return exportSaved(this.result, predictions, config, this.#imageUrl(), modelUrl);
+  }
+
   /** Stops the running explanation; its `explain()` promise rejects with code `aborted`. */
   cancel(): void {
     this.#task.cancel();
@@ -222,7 +231,7 @@ export class IgExplainer extends LitElement {
       case 'error':
         return page(m, errorBox(m));
       case 'done':
-        return page(m, recomputeButton(m));
+        return page(m, savedButtons(m, this.#onDownload));
     }
   }
 
@@ -242,6 +251,10 @@ export class IgExplainer extends LitElement {
 
   #onExplainClick = () => {
     this.explain().catch(() => {});
+  };
+
+  #onDownload = () => {
+    download(this.exportResult(), savedFileName(this.#imageUrl() ?? ''));
   };
 
   #onSlotChange = (event: Event) => {

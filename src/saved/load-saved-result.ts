@@ -44,7 +44,7 @@ export async function loadSavedResult(
         ? options.modelUrl.trim().split(/\s+/).filter(Boolean)
         : options.modelUrl;
   const { result, predictions } = decodeSavedResult(text, url, { imageSha256, modelUrls });
-  return { ...result, predictions };
+  return { ...result, ...(imageSha256 ? { imageSha256 } : {}), predictions };
 }
 
 /** The whole body of `url`; `result-load` on a failed fetch, an error status or a stall. */

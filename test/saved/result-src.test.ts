@@ -105,6 +105,54 @@ describe('result-src: a saved explanation through the element', function () {
     });
   }
 
+  it('exports a live run of the element, which a new element shows from result-src', async () => {
+    const el = await fixture<IgExplainer>(html`
+      <ig-explainer
+        src=${SHAPES_IMAGE}
+        model-url=${SHAPES_MODEL}
+        labels-url=${SHAPES_LABELS}
+        baseline="black"
+        steps="32"
+        loading="eager"
+        controls
+      ></ig-explainer>
+    `);
+    await waitUntil(() => el.status === 'done', 'the live run did not finish', { timeout: 50000 });
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="download-button"]')).to.exist;
+    expect(el.shadowRoot!.querySelector('[part="recompute-button"]')).to.equal(null);
+    const blob = el.exportResult();
+    expect(await gzipSize(blob)).to.be.below(100 * 1024);
+    const saved = JSON.parse(await blob.text());
+    expect(saved.image.sha256).to.equal(live.meta.imageSha256);
+    expect(saved.model.url).to.equal(SHAPES_MODEL);
+    expect(saved.options.steps).to.equal(32);
+
+    const since = performance.now();
+    const copy = await shown(URL.createObjectURL(blob));
+    await waitUntil(() => copy.status === 'done', 'the export was not shown', { timeout: 10000 });
+    const requested = performance
+      .getEntriesByType('resource')
+      .filter((e) => e.startTime >= since)
+      .map((e) => e.name);
+    expect(
+      requested.filter((n) => /tfjs|worker|model\.json|weights|\.bin\b/i.test(n)),
+    ).to.deep.equal([]);
+    expect(copy.predictions).to.deep.equal(el.predictions);
+    for (const colormap of ['inferno', 'gray'] as const) {
+      el.colormap = colormap;
+      copy.colormap = colormap;
+      await Promise.all([el.updateComplete, copy.updateComplete]);
+      const pixels = (e: IgExplainer) => {
+        const canvas = e.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[part="mask"]')!;
+        return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      };
+      const max = maxChannelDifference(pixels(copy), pixels(el));
+      expect(max, colormap).to.be.at.most(lutStep(colormap));
+      if (colormap === 'gray') expect(max).to.be.at.most(2);
+    }
+  });
+
   it('a truncated file is result-load: cut short', async () => {
     const message = await resultLoadError(await shown(blobUrl(text.slice(0, text.length / 2))));
     expect(message).to.match(/cannot be read/);
