@@ -153,6 +153,26 @@ describe('result-src: a saved explanation through the element', function () {
     }
   });
 
+  it('starts a live run only on Recompute, and then shows its result', async () => {
+    const el = await shown(blobUrl(text));
+    await waitUntil(() => el.status === 'done', 'the saved result was not shown', {
+      timeout: 10000,
+    });
+    const saved = el.result;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(el.result).to.equal(saved);
+    const completed = new Promise<CustomEvent>((resolve) =>
+      el.addEventListener('ig-complete', (e) => resolve(e as CustomEvent), { once: true }),
+    );
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="recompute-button"]')!.click();
+    await el.updateComplete;
+    expect(el.status).to.not.equal('done');
+    const { detail } = await completed;
+    expect(detail).to.not.equal(saved);
+    expect(el.result).to.equal(detail);
+    expect(el.result!.target.index).to.equal(saved!.target.index);
+  });
+
   it('a truncated file is result-load: cut short', async () => {
     const message = await resultLoadError(await shown(blobUrl(text.slice(0, text.length / 2))));
     expect(message).to.match(/cannot be read/);
