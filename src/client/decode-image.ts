@@ -27,6 +27,8 @@ export async function decodeImage(
   role: ImageRole,
   signal: AbortSignal,
   stallMs?: number,
+  /** The file's bytes once downloaded (the client hashes the image for exportResult()). */
+  onBytes?: (bytes: Uint8Array<ArrayBuffer>) => void,
 ): Promise<ImageBitmap> {
   const attribute = ATTRIBUTE[role];
   let answer: BoundedResponse;
@@ -62,7 +64,9 @@ export async function decodeImage(
   let blob: Blob;
   try {
     const type = response.headers.get('content-type') ?? '';
-    blob = new Blob([await answer.bytes()], { type });
+    const bytes = await answer.bytes();
+    onBytes?.(bytes);
+    blob = new Blob([bytes], { type });
   } catch (error) {
     if (signal.aborted) throw abortError();
     if (!(error instanceof FetchFailed)) throw error;

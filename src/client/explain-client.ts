@@ -16,6 +16,7 @@ import type {
 } from '../shared/types.js';
 import { IgError, abortError } from '../shared/types.js';
 import { BASELINES } from '../shared/keywords.js';
+import { sha256Hex } from '../shared/sha256.js';
 import { decodeImage, imageUrl } from './decode-image.js';
 
 /** An explanation as the element asks for it: images by URL (or a slotted <img>), not decoded. */
@@ -289,9 +290,13 @@ export async function explain(
   const baselineName = namedBaseline
     ? baselineInput
     : new URL(baselineInput, document.baseURI).href;
+  // The image's content hash (exportResult()), from the bytes decoded here.
+  let imageSha256: Promise<string> | undefined;
   // Decode both images (and start the worker) at once; close what was decoded on any failure.
   const decoding = [
-    decodeImage(imageHref, 'image', signal, stallTimeoutMs),
+    decodeImage(imageHref, 'image', signal, stallTimeoutMs, (bytes) => {
+      imageSha256 = sha256Hex(bytes);
+    }),
     namedBaseline
       ? Promise.resolve(null)
       : decodeImage(baselineName, 'baseline', signal, stallTimeoutMs),
@@ -334,7 +339,9 @@ export async function explain(
     onPrediction: (d) => !signal.aborted && callbacks.onPrediction?.(d),
     onProgress: (d) => !signal.aborted && callbacks.onProgress?.(d),
   };
-  const result = target.request<IgResult>({ type: 'explain', id, request }, guarded, bitmaps);
+  const result = target
+    .request<IgResult>({ type: 'explain', id, request }, guarded, bitmaps)
+    .then(async (value) => ({ ...value, imageSha256: await imageSha256 }));
   return new Promise<IgResult>((resolve, reject) => {
     const onAbort = () => {
       target.cancel(id);

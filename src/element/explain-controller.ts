@@ -138,6 +138,21 @@ export class ExplainController implements ReactiveController {
     }
   }
 
+  /** Shows a result computed elsewhere (a saved explanation) as a finished run's. */
+  show(result: IgResult, predictions: IgPrediction[]): void {
+    this.cancel();
+    this.#set({
+      status: 'done',
+      modelFraction: 1,
+      progress: null,
+      partial: null,
+      predictions,
+      result,
+      error: null,
+    });
+    this.emit('ig-complete', result);
+  }
+
   /** Stops the running explanation, if any; its promise rejects with `aborted`. */
   cancel(): void {
     if (!this.#abort) return;

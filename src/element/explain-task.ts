@@ -115,6 +115,12 @@ export class ExplainTask implements ReactiveController {
     this.runner.cancel();
   }
 
+  /** A saved explanation of the current inputs (`result-src`): shown as their result. */
+  show(result: IgResult, predictions: IgPrediction[]): void {
+    this.#key = this.#current;
+    this.runner.show(result, predictions);
+  }
+
   /** An error before any run (explain() without an image): shown for the current inputs. */
   fail(error: IgError): void {
     this.runner.cancel();

@@ -1,4 +1,4 @@
-import { LitElement, adoptStyles, nothing, type TemplateResult } from 'lit';
+import { LitElement, adoptStyles, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { IgEventMap } from '../shared/events.js';
 import { pageOptions } from '../shared/page-options.js';
@@ -15,6 +15,9 @@ import { ExplainTask, type RunInputs } from './explain-task.js';
 import { styles } from './ig-explainer.styles.js';
 import { LazyStartController } from './lazy-start.js';
 import { MaskPainter } from './mask-painter.js';
+import { savedButtons } from './saved-controls.js';
+import { download, exportSaved, savedFileName } from './saved-export.js';
+import { SavedSource } from './saved-source.js';
 import { loadResultView, loadedResultView, resultViewSettled } from './result-view-loader.js';
 import { errorBox, explainButton, page, progressBars, type ViewModel } from './template.js';
 import { shownTopK, viewModel } from './view-state.js';
@@ -131,8 +134,11 @@ export class IgExplainer extends LitElement {
   readonly #task = new ExplainTask(
     this,
     (type, detail) => this.#emit(type, detail),
-    (config) => config.loading === 'eager' || (config.loading === 'lazy' && this.#lazy.visible),
+    (config) =>
+      config.loading === 'eager' ||
+      (config.loading === 'lazy' && !config.resultSrc && this.#lazy.visible),
   );
+  readonly #saved = new SavedSource(this, this.#task);
   readonly #attributes = new AttributeCheck(this, (type, detail) => this.#emit(type, detail));
   readonly #painter = new MaskPainter();
   #slotted: HTMLImageElement | null = null;
@@ -177,6 +183,14 @@ export class IgExplainer extends LitElement {
     return this.#task.explain(inputs);
   }
 
+  /** The latest result as a saved-explanation file (the format `result-src` reads). */
+  exportResult(): Blob {
+    const config = this.#attributes.validation.config;
+    const predictions = this.#task.predictions;
+    const modelUrl = this.#task.runner.modelLoad?.modelUrl ?? config?.modelUrl[0];
+    return exportSaved(this.result, predictions, config, this.#imageUrl(), modelUrl);
+  }
+
   /** Stops the running explanation; its `explain()` promise rejects with code `aborted`. */
   cancel(): void {
     this.#task.cancel();
@@ -192,6 +206,8 @@ export class IgExplainer extends LitElement {
     const { config } = this.#attributes.check();
     const inputs = config && this.#inputs(config);
     this.#task.sync(inputs, this.isConnected);
+    this.#saved.sync(config, this.#imageUrl(), this.isConnected);
+    if (config?.resultSrc) this.#loadResultView();
     if (this.#task.runner.running || this.controls) this.#loadResultView();
     this.status = this.#attributes.error ? 'error' : this.#task.status;
   }
@@ -228,7 +244,7 @@ export class IgExplainer extends LitElement {
       case 'error':
         return page(m, errorBox(m));
       case 'done':
-        return page(m, nothing);
+        return page(m, savedButtons(m, this.#onDownload));
     }
   }
 
@@ -248,6 +264,10 @@ export class IgExplainer extends LitElement {
 
   #onExplainClick = () => {
     this.explain().catch(() => {});
+  };
+
+  #onDownload = () => {
+    download(this.exportResult(), savedFileName(this.#imageUrl() ?? ''));
   };
 
   #onSlotChange = (event: Event) => {

@@ -76,5 +76,7 @@ export interface SavedExplanation {
   thread: string;
   path: IgPath;
   timings: IgTimings;
+  /** The explained output at each baseline (IgResult.baselineScores), when the run gave them. */
+  baselineScores?: number[];
   attributions: SavedAttributions;
 }

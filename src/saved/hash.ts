@@ -1,11 +1,8 @@
-// Content hashes of the saved format: SHA-256 with crypto.subtle (browsers, workers, Node 18+).
+// Content hashes of the saved format: the image's (shared/sha256.ts, also the client's) and the model's.
 
-/** SHA-256 of `bytes`, as lowercase hex. */
-export async function sha256Hex(bytes: ArrayBuffer | ArrayBufferView): Promise<string> {
-  // Node's Buffer types its memory as ArrayBufferLike; digest reads it all the same.
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+import { sha256Hex } from '../shared/sha256.js';
+
+export { sha256Hex };
 
 /**
  * The model's hash: SHA-256 of the hex SHA-256 of model.json's bytes, then of each weight

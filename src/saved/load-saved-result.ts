@@ -1,12 +1,11 @@
 // The page-side reader of `result-src`: fetches a saved explanation and checks it against the
 // page's image and model. It imports no TF.js and no worker, so the element may use it.
 import type { IgPrediction, IgResult } from '../shared/types.js';
+import { FetchFailed, boundedFetch, describeFailure } from '../shared/bounded-fetch.js';
+import { pageOptions } from '../shared/page-options.js';
 import { IgError, abortError } from '../shared/types.js';
 import { sha256Hex } from './hash.js';
 import { decodeSavedResult } from './saved-result.js';
-
-/** A download that sends no bytes for this long ends with `result-load`. */
-export const SAVED_STALL_TIMEOUT_MS = 30_000;
 
 export interface LoadSavedOptions {
   signal: AbortSignal;
@@ -14,7 +13,7 @@ export interface LoadSavedOptions {
   imageUrl?: string;
   /** The page's model-url (space-separated list, or the resolved URLs). */
   modelUrl?: string | readonly string[];
-  /** For tests of stalled servers; default SAVED_STALL_TIMEOUT_MS. */
+  /** No bytes for this long ends a download; default the page-wide `IgExplainer.stallTimeout`. */
   stallTimeoutMs?: number;
 }
 
@@ -28,7 +27,7 @@ export async function loadSavedResult(
   options: LoadSavedOptions,
 ): Promise<IgResult & { predictions: IgPrediction[] }> {
   const { signal } = options;
-  const stallMs = options.stallTimeoutMs ?? SAVED_STALL_TIMEOUT_MS;
+  const stallMs = options.stallTimeoutMs ?? pageOptions.stallTimeout * 1000;
   const [text, imageSha256] = await Promise.all([
     fetchBytes(url, 'the saved explanation', signal, stallMs).then((b) =>
       new TextDecoder().decode(b),
@@ -45,7 +44,7 @@ export async function loadSavedResult(
         ? options.modelUrl.trim().split(/\s+/).filter(Boolean)
         : options.modelUrl;
   const { result, predictions } = decodeSavedResult(text, url, { imageSha256, modelUrls });
-  return { ...result, predictions };
+  return { ...result, ...(imageSha256 ? { imageSha256 } : {}), predictions };
 }
 
 /** The whole body of `url`; `result-load` on a failed fetch, an error status or a stall. */
@@ -53,23 +52,15 @@ async function fetchBytes(
   url: string,
   what: string,
   signal: AbortSignal,
-  stallMs: number,
-): Promise<ArrayBuffer> {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  let stalled = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      stalled = true;
-      controller.abort();
-    }, stallMs);
-  };
+  stallMs: number | undefined,
+): Promise<Uint8Array<ArrayBuffer>> {
   try {
-    arm();
-    const response = await fetch(url, { signal: controller.signal, credentials: 'same-origin' });
+    const answer = await boundedFetch(url, {
+      signal,
+      stallMs,
+      init: { credentials: 'same-origin' },
+    });
+    const { response } = answer;
     if (!response.ok) {
       throw new IgError(
         'result-load',
@@ -78,38 +69,18 @@ async function fetchBytes(
         'result-src',
       );
     }
-    if (!response.body) return await response.arrayBuffer();
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let length = 0;
-    for (;;) {
-      arm();
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      length += value.byteLength;
-    }
-    const out = new Uint8Array(length);
-    let offset = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return out.buffer;
+    return await answer.bytes();
   } catch (error) {
     if (signal.aborted) throw abortError();
-    if (error instanceof IgError) throw error;
+    if (!(error instanceof FetchFailed)) throw error;
     throw new IgError(
       'result-load',
-      stalled
-        ? `The server sent nothing for ${stallMs / 1000} s while sending ${what} at ${url}: ` +
+      error.failure.kind === 'stall'
+        ? `The server sent nothing for ${error.failure.seconds} s while sending ${what} at ${url}: ` +
             'check the server, or try again.'
-        : `Could not fetch ${what} from ${url} (${String(error)}): check result-src and src, and ` +
-            'serve them from this origin or with Access-Control-Allow-Origin.',
+        : `Could not fetch ${what} from ${url} (${describeFailure(error.failure)}): check ` +
+            'result-src and src, and serve them from this origin or with Access-Control-Allow-Origin.',
       'result-src',
     );
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
   }
 }

@@ -63,6 +63,7 @@ export function encodeSavedResult(
       gradientNorms: [...result.path.gradientNorms],
     },
     timings: { ...result.timings },
+    ...(result.baselineScores ? { baselineScores: [...result.baselineScores] } : {}),
     attributions: {
       encoding: 'quantized-varint-base64',
       step,
@@ -176,6 +177,7 @@ export function decodeSavedResult(
     thread: saved.thread === 'main' ? 'main' : 'worker',
     path: saved.path,
     timings: saved.timings,
+    ...(Array.isArray(saved.baselineScores) ? { baselineScores: saved.baselineScores } : {}),
   };
   return { result, predictions: saved.predictions, saved: record };
 }

@@ -102,6 +102,23 @@ export const OPTIONS = [
     // The image travels decoded (ExplainRequest.image), not as this URL.
     request: false,
   }),
+  option<'resultSrc', string | null, string | null, false, string, 'result-src'>({
+    attribute: 'result-src',
+    property: 'resultSrc',
+    type: 'string | null',
+    default: null,
+    restarts: 'view',
+    doc: 'URL of a saved explanation (`exportResult()`, `npx ig-explainer explain`): shown without loading TensorFlow.js or the model; a live run starts only on `explain()`, the Recompute button or `loading="eager"`.',
+    fromAttribute: nullableText,
+    check: (v, base) =>
+      v === null || (typeof v === 'string' && !v.trim())
+        ? null
+        : typeof v === 'string'
+          ? absoluteUrl(v, base)
+          : undefined,
+    hint: 'use the URL of a saved explanation (http, https, data or blob), or remove it',
+    request: false,
+  }),
   option<'alt', string | null, string | null, false, string, 'alt'>({
     attribute: 'alt',
     property: 'alt',

@@ -74,6 +74,8 @@ export interface IgResult {
   baselineScores?: number[];
   /** With `regions`: h*w, each pixel its XRAI region's rank score (the region's gain). */
   regionMap?: Float32Array;
+  /** SHA-256 (hex) of the explained image file, when the page fetched it (`exportResult()`). */
+  imageSha256?: string;
   /** `adaptive` only: gradient evaluations and forward-only probes the result cost. */
   evaluations?: number;
   probes?: number;
