@@ -2,9 +2,14 @@
 // static properties (the element) and read where they take effect (the client).
 import { DEFAULT_STALL_TIMEOUT_MS } from './bounded-fetch.js';
 
+/** The worker pool's size: a number of workers, or 'auto' (client/worker-pool.ts says how many). */
+export type IgWorkers = number | 'auto';
+
 export const pageOptions: {
   /** The worker script's URL; null: the ig-explainer-worker.js bundled next to the element. */
   workerUrl: string | null;
   /** Seconds without a byte after which a download (model, weights, labels, image) fails. */
   stallTimeout: number;
-} = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000 };
+  /** Workers one explanation's path points are split across. */
+  workers: IgWorkers;
+} = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000, workers: 'auto' };
