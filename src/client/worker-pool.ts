@@ -58,7 +58,10 @@ export function sharesFor(request: Omit<ExplainRequest, 'image' | 'baseline'>): 
   return fixedSum ? Math.max(1, Math.min(poolSize(), request.steps)) : 1;
 }
 
-/** How often one share is sent again after its worker died, before the explanation fails. */
+/**
+ * How often one share is sent again to a fresh worker after its worker died; a share of another
+ * slot than 0 then runs once more on slot 0's worker before the explanation fails.
+ */
 const RETRIES = 1;
 
 export class WorkerPool {
@@ -132,8 +135,10 @@ export class WorkerPool {
     };
     const runShare = async (index: number): Promise<IgResult> => {
       for (let attempt = 0; ; attempt++) {
+        // The last try of another slot's share runs on slot 0's worker, which served this page.
+        const slot = index > 0 && attempt > RETRIES ? 0 : index;
         try {
-          return await this.send(index, count, request, images, controller.signal, {
+          return await this.send(slot, index, count, request, images, controller.signal, {
             ...(index === 0
               ? {
                   onModelProgress: callbacks.onModelProgress,
@@ -146,7 +151,8 @@ export class WorkerPool {
         } catch (error) {
           // A worker that died is replaced (runtime() starts a fresh one) and the share re-run.
           const died = error instanceof IgError && error.code === 'worker-failed';
-          if (!died || attempt >= RETRIES || controller.signal.aborted) throw error;
+          const last = index === 0 ? attempt >= RETRIES : attempt > RETRIES;
+          if (!died || last || controller.signal.aborted) throw error;
           done[index] = 0;
         }
       }
@@ -164,6 +170,7 @@ export class WorkerPool {
   }
 
   private async send(
+    slot: number,
     index: number,
     count: number,
     request: Omit<ExplainRequest, 'image' | 'baseline'>,
@@ -171,7 +178,7 @@ export class WorkerPool {
     signal: AbortSignal,
     callbacks: ExplainCallbacks,
   ): Promise<IgResult> {
-    const runtime = await this.runtime(index);
+    const runtime = await this.runtime(slot);
     if (signal.aborted) throw abortError();
     const image = await createImageBitmap(images.image);
     const baseline =
@@ -216,12 +223,22 @@ function mergePaths(paths: readonly (IgPath | undefined)[]): IgPath | undefined 
   };
 }
 
+/** The first share's value that is a number: a rule's end node lies in one share only. */
+function firstFinite(values: readonly (number | undefined)[]): number {
+  return values.find((value) => Number.isFinite(value)) ?? NaN;
+}
+
 /**
- * The whole run from its shares: attributions added in share order; the ends' scores are the
- * first share's (it holds the rule's first level, both ends, or computed the missing ones).
+ * The whole run from its shares: attributions added in share order; the ends' scores from the
+ * share that evaluated them (every share computes those the rule has no node at).
  */
 function combine(results: readonly IgResult[]): IgResult {
   const [first] = results;
+  const scoreInput = firstFinite(results.map((r) => r.scoreInput));
+  const scoreBaseline = firstFinite(results.map((r) => r.scoreBaseline));
+  const baselineScores = first.baselineScores?.map((_, i) =>
+    firstFinite(results.map((r) => r.baselineScores?.[i])),
+  );
   const total = new Float64Array(first.attributions.length);
   for (const result of results) {
     result.attributions.forEach((a, i) => (total[i] += a));
@@ -235,7 +252,10 @@ function combine(results: readonly IgResult[]): IgResult {
     ...first,
     attributions,
     sum,
-    delta: Math.abs(sum - (first.scoreInput - first.scoreBaseline)),
+    scoreInput,
+    scoreBaseline,
+    delta: Math.abs(sum - (scoreInput - scoreBaseline)),
+    ...(baselineScores ? { baselineScores } : {}),
     path: mergePaths(results.map((r) => r.path))!,
     timings: { ...first.timings, attributionMs, totalMs },
   };

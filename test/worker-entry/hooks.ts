@@ -22,9 +22,11 @@ export function setWorkerTestFlags(flags: { noWebgl?: boolean }): void {
 // The latest worker the client started (and did not terminate), and all of them in start order.
 let current: Worker | null = null;
 const live: Worker[] = [];
+let started = 0;
 const remember = (worker: Worker) => {
   current = worker;
   live.push(worker);
+  started += 1;
 };
 const Original = window.Worker;
 window.Worker = class extends Original {
@@ -67,6 +69,11 @@ export function workerMemory(): Promise<WorkerMemory> {
 /** How many ig-explainer workers are running now (the pool's, in start order). */
 export function liveWorkerCount(): number {
   return live.length;
+}
+
+/** How many ig-explainer workers this page started so far. */
+export function startedWorkerCount(): number {
+  return started;
 }
 
 /** tf.memory() and backend of every running worker, in start order. */

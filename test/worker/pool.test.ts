@@ -6,7 +6,12 @@ import { explain, terminateWorker } from '../../src/client/explain-client.js';
 import '../../src/ig-explainer.js';
 import { IgExplainer } from '../../src/index.js';
 import type { IgProgressDetail, IgResult } from '../../src/shared/types.js';
-import { allWorkerMemory, crashWorker, liveWorkerCount } from '../worker-entry/hooks.js';
+import {
+  allWorkerMemory,
+  crashWorker,
+  liveWorkerCount,
+  startedWorkerCount,
+} from '../worker-entry/hooks.js';
 import { modelUrl, request, testImageUrl } from './helpers.js';
 import type { ExplainInput } from '../../src/client/explain-client.js';
 
@@ -131,6 +136,7 @@ describe('worker pool', function () {
     // Warm both workers (model loaded), so the crash lands while the path is computed.
     await explain(request({ image, steps: 4 }), {}, never());
     expect(liveWorkerCount()).to.equal(2);
+    const startedBefore = startedWorkerCount();
     let crashed = false;
     const two = await explain(
       request({ image, steps: 40, batchSize: 1 }),
@@ -145,6 +151,8 @@ describe('worker pool', function () {
       never(),
     );
     expect(crashed).to.equal(true);
+    // The crashed worker was replaced by exactly one fresh one.
+    expect(startedWorkerCount() - startedBefore).to.equal(1);
     expect(liveWorkerCount()).to.equal(2);
     expect(relativeDifference(one.attributions, two.attributions)).to.be.below(1e-5);
   });
