@@ -111,7 +111,8 @@ export class IgExplainer extends LitElement {
 
   /**
    * Page-wide: how many workers one explanation's path points are split across (each with its
-   * own TF.js and model copy), or 'auto' (the default: from the cores and the device's memory).
+   * own TF.js and model copy), or 'auto' (from the cores and the device's memory). Experimental:
+   * the default is 1 for now.
    */
   static get workers(): IgWorkers {
     return pageOptions.workers;

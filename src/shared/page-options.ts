@@ -10,6 +10,9 @@ export const pageOptions: {
   workerUrl: string | null;
   /** Seconds without a byte after which a download (model, weights, labels, image) fails. */
   stallTimeout: number;
-  /** Workers one explanation's path points are split across. */
+  /**
+   * Workers one explanation's path points are split across. Experimental: 1 by default (API.md
+   * says 'auto') until a second worker of the bundled worker script loads everywhere (README).
+   */
   workers: IgWorkers;
-} = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000, workers: 'auto' };
+} = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000, workers: 1 };

@@ -376,11 +376,6 @@ describe('worker runtime', function () {
     const client = (await import(
       /* @vite-ignore */ `${proxy}/src/client/explain-client.ts`
     )) as typeof import('../../src/client/explain-client.js');
-    // That copy of the client has its own page options: one worker, as every test here.
-    const { pageOptions } = (await import(
-      /* @vite-ignore */ `${proxy}/src/shared/page-options.ts`
-    )) as typeof import('../../src/shared/page-options.js');
-    pageOptions.workers = 1;
     const workers = spyOnWorkers();
     try {
       const result = await client.explain(
