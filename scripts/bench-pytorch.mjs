@@ -252,8 +252,31 @@ async function main() {
       } catch (error) {
         out.error = message(error);
       }
-      // The worker pool (N workers) is not built on this branch: one worker only.
-      out.workers = { 1: out.msPerEvaluation ?? null };
+      // The built element through the worker pool, 1 and N workers (N: this machine's cores).
+      out.workers = {};
+      if (out.batch) {
+        const counts = [...new Set([1, availableParallelism()])];
+        for (const count of counts) {
+          log('ours', arch.torch, 'element,', count, 'worker(s)');
+          const run = {
+            backend: out.backend,
+            method: 'riemann-middle',
+            steps: 4 * out.batch,
+            batchSize: out.batch,
+          };
+          try {
+            out.workers[count] = await page.evaluate(
+              (u, i, r, n) => window.perf.runPooled(u, i, r, n),
+              url,
+              imageUrl,
+              run,
+              count,
+            );
+          } catch (error) {
+            out.workers[count] = { error: message(error) };
+          }
+        }
+      }
     }
 
     // 3 and 4. Trained models: uniform steps to 5% and the adaptive rule's cost.
@@ -319,6 +342,17 @@ async function main() {
   console.log(report(results));
 }
 
+/** "ms (N workers, speed-up over the element with 1)" from the pooled element runs. */
+function pooledCell(workers = {}) {
+  const counts = Object.keys(workers).map(Number);
+  const n = Math.max(...counts, 0);
+  const one = workers[1]?.msPerEvaluation;
+  const many = workers[n]?.msPerEvaluation;
+  if (!many) return workers[n]?.error ?? '–';
+  const speedup = one && n > 1 ? `, ${fixed(one / many, 2)}x of 1 worker's ${fixed(one, 1)}` : '';
+  return `${fixed(many, 1)} (${n} workers${speedup})`;
+}
+
 function report(r) {
   const lines = [
     `Machine: ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.browser}, ` +
@@ -338,7 +372,7 @@ function report(r) {
           o.msPerEvaluation
             ? `${fixed(o.msPerEvaluation, 1)} (batch ${o.batch}, ${o.backend})`
             : (o.error ?? '–'),
-          'not built',
+          pooledCell(o.workers),
           t && o.msPerEvaluation ? `${fixed(o.msPerEvaluation / t.msPerEvaluation, 2)}x` : '–',
         ];
       }),

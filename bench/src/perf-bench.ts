@@ -1,4 +1,3 @@
-// Speed benchmark page (bench/perf.html), driven by scripts/bench-pytorch.mjs through puppeteer:
 // ms per path evaluation, completeness error against evaluations for the uniform trapezoid and
 // the adaptive rule, and a kernel profile of one evaluation, on this page's main thread.
 import * as tf from '@tensorflow/tfjs';
@@ -7,7 +6,7 @@ import { makeBaseline } from '../../src/engine/baselines.js';
 import { imageToTensor } from '../../src/engine/image.js';
 import { loadModel, type LoadedModel } from '../../src/engine/model-loader.js';
 import { fitImage } from '../../src/engine/preprocess.js';
-import type { IgBackend, IgMethod } from '../../src/shared/types.js';
+import type { IgBackend, IgMethod, IgResult } from '../../src/shared/types.js';
 import { useBackend } from '../../src/worker/backend.js';
 
 const ENTRY_URL = new URL('./dist/ig-explainer-worker.js', import.meta.url).href;
@@ -136,6 +135,49 @@ declare global {
   }
 }
 
-const api = { runIg, profileEvaluation, cores: () => navigator.hardwareConcurrency };
+type PooledElement = HTMLElement & { explain(): Promise<IgResult> };
+
+/**
+ * The built element (the driver's dist/ snapshot next to this bundle) with IgExplainer.workers =
+ * `workers`: a warm-up run (workers start, models load), then one timed run; ms per path point
+ * evaluated, prediction and messaging included.
+ */
+async function runPooled(url: string, imageUrl: string, run: PerfRun, workers: number) {
+  await import(/* @vite-ignore */ new URL('./dist/ig-explainer.js', import.meta.url).href);
+  const Element = customElements.get('ig-explainer') as unknown as { workers: number | 'auto' };
+  Element.workers = workers;
+  const element = document.createElement('ig-explainer') as PooledElement;
+  const attributes = {
+    loading: 'manual',
+    'model-url': url,
+    src: imageUrl,
+    backend: run.backend,
+    method: run.method,
+    steps: String(run.steps),
+    'batch-size': String(run.batchSize),
+  };
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  document.body.append(element);
+  try {
+    await element.explain();
+    const start = performance.now();
+    const result = await element.explain();
+    const ms = performance.now() - start;
+    return {
+      ms,
+      evaluations: result.path.alphas.length,
+      msPerEvaluation: ms / result.path.alphas.length,
+    };
+  } finally {
+    element.remove();
+  }
+}
+
+const api = {
+  runIg,
+  runPooled,
+  profileEvaluation,
+  cores: () => navigator.hardwareConcurrency,
+};
 window.perf = api;
 document.title = 'perf bench ready';

@@ -18,6 +18,7 @@ import { IgError, abortError } from '../shared/types.js';
 import { BASELINES } from '../shared/keywords.js';
 import { sha256Hex } from '../shared/sha256.js';
 import { decodeImage, imageUrl } from './decode-image.js';
+import { WorkerPool, sharesFor } from './worker-pool.js';
 
 /** An explanation as the element asks for it: images by URL (or a slotted <img>), not decoded. */
 export interface ExplainInput extends Omit<ExplainRequest, 'image' | 'baseline' | 'baselineName'> {
@@ -331,7 +332,6 @@ export async function explain(
     baselineName,
     stallTimeoutMs,
   };
-  const id = target.id();
   // Callbacks stop the moment the signal aborts, whatever is still in flight.
   const guarded: ExplainCallbacks = {
     onModelProgress: (d) => !signal.aborted && callbacks.onModelProgress?.(d),
@@ -339,6 +339,25 @@ export async function explain(
     onPrediction: (d) => !signal.aborted && callbacks.onPrediction?.(d),
     onProgress: (d) => !signal.aborted && callbacks.onProgress?.(d),
   };
+  const shares = target.thread === 'worker' ? sharesFor(request) : 1;
+  if (shares > 1) {
+    const { image: pooledImage, baseline: pooledBaseline, ...rest } = request;
+    try {
+      const pooled = await pool.explain(
+        rest,
+        { image: pooledImage, baseline: pooledBaseline },
+        shares,
+        guarded,
+        signal,
+      );
+      return { ...pooled, imageSha256: await imageSha256 };
+    } catch (error) {
+      throw signal.aborted ? abortError() : error;
+    } finally {
+      bitmaps.forEach((b) => b.close());
+    }
+  }
+  const id = target.id();
   const result = target
     .request<IgResult>({ type: 'explain', id, request }, guarded, bitmaps)
     .then(async (value) => ({ ...value, imageSha256: await imageSha256 }));
@@ -362,11 +381,15 @@ export async function explain(
   });
 }
 
-/** Stops the shared worker; the next explanation starts a fresh one. */
+// Slot 0 is the shared worker above: with one worker, the pool is never used.
+const pool = new WorkerPool(shared, () => Runtime.start());
+
+/** Stops the shared worker and the pool's others; the next explanation starts fresh ones. */
 export function terminateWorker(): void {
   const current = runtime;
   runtime = null;
   current?.terminate();
+  pool.terminate();
 }
 
 /** Where the runtime runs: null before the first explanation. */

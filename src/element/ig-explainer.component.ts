@@ -1,7 +1,7 @@
 import { LitElement, adoptStyles, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { IgEventMap } from '../shared/events.js';
-import { pageOptions } from '../shared/page-options.js';
+import { pageOptions, type IgWorkers } from '../shared/page-options.js';
 import { IgError, type IgPrediction, type IgResult, type IgStatus } from '../shared/types.js';
 import { AttributeCheck } from './attribute-check.js';
 import {
@@ -123,6 +123,18 @@ export class IgExplainer extends LitElement {
   }
   static set wasmPaths(folder: string | null) {
     pageOptions.wasmPaths = folder;
+  }
+
+  /**
+   * Page-wide: how many workers one explanation's path points are split across (each with its
+   * own TF.js and model copy), or 'auto' (from the cores and the device's memory). Experimental:
+   * the default is 1 for now.
+   */
+  static get workers(): IgWorkers {
+    return pageOptions.workers;
+  }
+  static set workers(value: IgWorkers) {
+    pageOptions.workers = value;
   }
 
   constructor() {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ExplainRequest } from '../shared/protocol.js';
 import type {
   IgBackend,
+  IgMethod,
   IgModelLoadDetail,
   IgPrediction,
   IgProgressDetail,
@@ -14,6 +15,13 @@ import { IgError, abortError } from '../shared/types.js';
 import { raceAbort } from '../shared/bounded-fetch.js';
 import { DEFAULT_NOISE_LEVEL, DEFAULT_PATH } from '../shared/defaults.js';
 import { attribute } from './attribution.js';
+import {
+  integrationRule,
+  refinementPlan,
+  type IntegrationRule,
+  type RefinementLevel,
+  type RefinementPlan,
+} from './integration-rules.js';
 import { makeBaselines } from './baseline-set.js';
 import { imageToTensor } from './image.js';
 import { loadLabels, prefetchLabels } from './labels.js';
@@ -80,6 +88,34 @@ export function checkBatchMemory(
       `an explanation may use: set batch-size to ${fits} or less, or to "auto".`,
     'batch-size',
   );
+}
+
+/**
+ * The `index`-th of `count` contiguous parts of the refinement order of `method` with `steps`:
+ * the first part keeps the coarse levels it holds (its partial maps are the whole run's), every
+ * part ends in a level of its own points at the full rule's weights, so the parts' attributions
+ * add up to the full rule's.
+ */
+export function shareSchedule(
+  method: IgMethod,
+  steps: number,
+  { index, count }: { index: number; count: number },
+): { rule: IntegrationRule; plan: RefinementPlan } {
+  const rule = integrationRule(method, steps);
+  const plan = refinementPlan(method, steps);
+  const n = plan.order.length;
+  const from = Math.floor((n * index) / count);
+  const to = Math.floor((n * (index + 1)) / count);
+  if (!(Number.isInteger(index) && index >= 0 && to > from)) {
+    throw new IgError(
+      'invalid-attribute',
+      `Worker share ${index} of ${count} holds no path points of ${n}: set IgExplainer.workers ` +
+        `to ${n} or fewer.`,
+    );
+  }
+  const final: RefinementLevel = { points: to - from, scale: 1, steps };
+  const coarse = index === 0 ? plan.levels.filter((level) => level.points < to) : [];
+  return { rule, plan: { order: plan.order.slice(from, to), levels: [...coarse, final] } };
 }
 
 interface SharedLoad {
@@ -177,6 +213,9 @@ export class Explainer {
           output: 'logit',
           batchSize,
           tolerance: request.tolerance,
+          ...(request.share && {
+            schedule: shareSchedule(request.method, request.steps, request.share),
+          }),
           partials: true,
           // The prediction's pass was the forward pass at the image: not run again.
           scoreInput: request.output === 'probability' ? probabilities[target] : undefined,

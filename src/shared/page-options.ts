@@ -2,6 +2,9 @@
 // static properties (the element) and read where they take effect (the client).
 import { DEFAULT_STALL_TIMEOUT_MS } from './bounded-fetch.js';
 
+/** The worker pool's size: a number of workers, or 'auto' (client/worker-pool.ts says how many). */
+export type IgWorkers = number | 'auto';
+
 export const pageOptions: {
   /** The worker script's URL; null: the ig-explainer-worker.js bundled next to the element. */
   workerUrl: string | null;
@@ -12,4 +15,9 @@ export const pageOptions: {
    * ones shipped beside the worker (or emitted by the page's bundler).
    */
   wasmPaths: string | null;
-} = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000, wasmPaths: null };
+  /**
+   * Workers one explanation's path points are split across. Experimental: 1 by default (API.md
+   * says 'auto') until a second worker of the bundled worker script loads everywhere (README).
+   */
+  workers: IgWorkers;
+} = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000, wasmPaths: null, workers: 1 };

@@ -36,6 +36,11 @@ export interface ExplainRequest extends Omit<RequestOptions, 'baseline'> {
   noiseLevel?: number;
   /** XRAI: rank image regions by attribution gain; the result carries `regionMap`. */
   regions?: boolean;
+  /**
+   * A worker pool's share: only the `index`-th of `count` contiguous parts of the path points
+   * (in the refinement order); the parts' attributions add up to the whole run's.
+   */
+  share?: { index: number; count: number };
 }
 
 export type ClientMessage =

@@ -9,6 +9,8 @@ export type { WorkerMemory } from './protocol.js';
 
 const ENTRY = new URL('./test-worker.ts', import.meta.url);
 IgExplainer.workerUrl = ENTRY.href;
+// The existing tests pin one worker (as before the pool); the pool's tests set their own.
+IgExplainer.workers = 1;
 
 /** Flags of the next worker that starts (call terminateWorker() first). */
 export function setWorkerTestFlags(flags: { noWebgl?: boolean }): void {
@@ -17,9 +19,15 @@ export function setWorkerTestFlags(flags: { noWebgl?: boolean }): void {
   IgExplainer.workerUrl = url.href;
 }
 
-// The latest worker the client started (and did not terminate).
+// The latest worker the client started (and did not terminate), and all of them in start order.
 let current: Worker | null = null;
-const remember = (worker: Worker) => (current = worker);
+const live: Worker[] = [];
+let started = 0;
+const remember = (worker: Worker) => {
+  current = worker;
+  live.push(worker);
+  started += 1;
+};
 const Original = window.Worker;
 window.Worker = class extends Original {
   constructor(url: string | URL, options?: WorkerOptions) {
@@ -28,6 +36,7 @@ window.Worker = class extends Original {
   }
   override terminate(): void {
     if (current === this) current = null;
+    if (live.includes(this)) live.splice(live.indexOf(this), 1);
     super.terminate();
   }
 };
@@ -35,8 +44,11 @@ window.Worker = class extends Original {
 // Far from the client's ids (1, 2, …): the client ignores replies it did not ask for.
 let nextId = 1e9;
 
-function ask<T>(message: TestMessage, pick: (reply: TestReply) => T): Promise<T> {
-  const worker = current;
+function ask<T>(
+  message: TestMessage,
+  pick: (reply: TestReply) => T,
+  worker: Worker | null = current,
+): Promise<T> {
   if (!worker) return Promise.reject(new Error('no ig-explainer worker: run an explanation first'));
   return new Promise((resolve) => {
     const onMessage = (event: MessageEvent<TestReply>) => {
@@ -52,6 +64,36 @@ function ask<T>(message: TestMessage, pick: (reply: TestReply) => T): Promise<T>
 /** The worker's tf.memory() and backend. */
 export function workerMemory(): Promise<WorkerMemory> {
   return ask({ type: 'test-memory', id: nextId++ }, (r) => (r as { memory: WorkerMemory }).memory);
+}
+
+/** How many ig-explainer workers are running now (the pool's, in start order). */
+export function liveWorkerCount(): number {
+  return live.length;
+}
+
+/** How many ig-explainer workers this page started so far. */
+export function startedWorkerCount(): number {
+  return started;
+}
+
+/** tf.memory() and backend of every running worker, in start order. */
+export function allWorkerMemory(): Promise<WorkerMemory[]> {
+  return Promise.all(
+    live.map((worker) =>
+      ask(
+        { type: 'test-memory', id: nextId++ },
+        (r) => (r as { memory: WorkerMemory }).memory,
+        worker,
+      ),
+    ),
+  );
+}
+
+/** Makes the `index`-th running worker throw an uncaught error, as a crashing worker does. */
+export function crashWorker(index: number): void {
+  const worker = live[index];
+  if (!worker) throw new Error(`no ig-explainer worker ${index}: ${live.length} are running`);
+  worker.postMessage({ type: 'test-crash', id: nextId++ } satisfies TestMessage);
 }
 
 /** Loses the worker's WebGL context; false when it has none (another backend). */

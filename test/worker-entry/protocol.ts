@@ -8,7 +8,10 @@ export interface WorkerMemory {
 }
 
 export type TestMessage =
-  { type: 'test-memory'; id: number } | { type: 'test-lose-context'; id: number };
+  | { type: 'test-memory'; id: number }
+  | { type: 'test-lose-context'; id: number }
+  /** Throws an uncaught error in the worker (its page-side 'error' event fires); no reply. */
+  | { type: 'test-crash'; id: number };
 
 export type TestReply =
   | { type: 'test-memory'; id: number; memory: WorkerMemory }

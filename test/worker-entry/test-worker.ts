@@ -5,6 +5,7 @@
 // Extra messages, answered with the same id:
 // - { type: 'test-memory', id } -> { type: 'test-memory', id, memory: WorkerMemory }
 // - { type: 'test-lose-context', id } -> { type: 'test-lose-context', id, lost }
+// - { type: 'test-crash', id } -> an uncaught error (the page's 'error' event), no reply
 import * as tf from '@tensorflow/tfjs';
 import { currentBackend, useBackend } from '../../src/worker/backend.js';
 import { entryUrlOf, serve, webglContext, type Endpoint } from '../../src/worker/serve.js';
@@ -51,6 +52,11 @@ const post = (message: TestReply) => (self as unknown as Worker).postMessage(mes
 function onTestMessage(event: MessageEvent<TestMessage | { type: string }>): void {
   const message = event.data as TestMessage;
   if (message.type === 'test-memory') void memory(message.id);
+  if (message.type === 'test-crash') {
+    setTimeout(() => {
+      throw new Error('test-crash: this worker was told to crash');
+    });
+  }
   if (message.type === 'test-lose-context') {
     const gl = webglContext() as unknown as {
       getExtension(name: 'WEBGL_lose_context'): { loseContext(): void } | null;
