@@ -53,27 +53,46 @@ export function page(m: ViewModel, statusPart: TemplateResult | typeof nothing):
   return html`
     <div class="view">
       <div class="panels">
-        <figure>
-          ${
-            imageUrl
-              ? html`<div class="frame" ${cssomStyle(frame)}>
-                  <img
-                    part="image"
-                    src=${imageUrl}
-                    alt=${m.alt}
-                    ${cssomStyle(objectFit)}
-                    loading=${config?.loading === 'lazy' ? 'lazy' : 'eager'}
-                  />
-                </div>`
-              : html`<p class="placeholder">
-                  No image: set the src attribute or put an &lt;img&gt; inside the element.
-                </p>`
-          }
-          ${result ? html`<figcaption>Image</figcaption>` : nothing}
-        </figure>
+        ${
+          imageUrl && config && !config.view.includes('image')
+            ? nothing
+            : html`<figure>
+                ${
+                  imageUrl
+                    ? html`<div class="frame" ${cssomStyle(frame)}>
+                        <img
+                          part="image"
+                          src=${imageUrl}
+                          alt=${m.alt}
+                          ${cssomStyle(objectFit)}
+                          loading=${config?.loading === 'lazy' ? 'lazy' : 'eager'}
+                        />
+                      </div>`
+                    : html`<p class="placeholder">
+                        No image: set the src attribute or put an &lt;img&gt; inside the element.
+                      </p>`
+                }
+                ${result ? html`<figcaption>Image</figcaption>` : nothing}
+              </figure>`
+        }
         ${
           m.mapped && config && view
             ? view.maskPanels(m.mapped, config, imageUrl, frame, objectFit)
+            : nothing
+        }
+        ${
+          m.mapped && config && view && config.view.includes('masked')
+            ? view.maskedPanel(m.mapped, config, imageUrl, frame, objectFit)
+            : nothing
+        }
+        ${
+          m.mapped && config && view && config.view.includes('alpha')
+            ? view.alphaPanel(m.mapped, imageUrl, frame, objectFit)
+            : nothing
+        }
+        ${
+          result && config && view && config.view.includes('path')
+            ? view.pathPanel(result, config.path, imageUrl, frame, objectFit)
             : nothing
         }
       </div>
@@ -82,7 +101,13 @@ export function page(m: ViewModel, statusPart: TemplateResult | typeof nothing):
       ${result && view ? view.completeness(result) : nothing}
       ${
         m.chartPath && config && view
-          ? view.charts(m.chartPath, result?.output ?? config.output)
+          ? view.charts(
+              m.chartPath,
+              result?.output ?? config.output,
+              result && config.view.includes('path')
+                ? result.path.alphas[view.pathPoint(result)]
+                : undefined,
+            )
           : nothing
       }
       ${
