@@ -19,7 +19,7 @@ import { colormapGradient } from './colormaps.js';
 
 export { attributionMap, renderMask } from './mask.js';
 export { alphaCover, maskedCover, regionMask } from './view-maps.js';
-export { alphaPanel, maskedPanel, pathPanel, pathPoint } from './view-panels.js';
+export { pathCursor, viewPanels } from './view-panels.js';
 export { resultStyles } from './result-view.styles.js';
 
 /** 98%, 2.1%, 0.031%; below 0.01% just "<0.01%" (7.3e-8% helps no reader). */

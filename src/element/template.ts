@@ -80,21 +80,7 @@ export function page(m: ViewModel, statusPart: TemplateResult | typeof nothing):
             ? view.maskPanels(m.mapped, config, imageUrl, frame, objectFit)
             : nothing
         }
-        ${
-          m.mapped && config && view && config.view.includes('masked')
-            ? view.maskedPanel(m.mapped, config, imageUrl, frame, objectFit)
-            : nothing
-        }
-        ${
-          m.mapped && config && view && config.view.includes('alpha')
-            ? view.alphaPanel(m.mapped, imageUrl, frame, objectFit)
-            : nothing
-        }
-        ${
-          result && config && view && config.view.includes('path')
-            ? view.pathPanel(result, config.path, imageUrl, frame, objectFit)
-            : nothing
-        }
+        ${m.mapped && config && view ? view.viewPanels(m.mapped, result, config, imageUrl, frame, objectFit) : nothing}
       </div>
       ${statusPart}
       ${m.predictions?.length && view ? view.predictionList(m.predictions, m.targetIndex) : nothing}
@@ -104,9 +90,7 @@ export function page(m: ViewModel, statusPart: TemplateResult | typeof nothing):
           ? view.charts(
               m.chartPath,
               result?.output ?? config.output,
-              result && config.view.includes('path')
-                ? result.path.alphas[view.pathPoint(result)]
-                : undefined,
+              view.pathCursor(result, config),
             )
           : nothing
       }

@@ -141,3 +141,23 @@ export function pathPanel(
     </figcaption>
   </figure>`;
 }
+
+/** The `masked`, `alpha` and `path` panels that `view` lists, in that order. */
+export function viewPanels(
+  mapped: Mapped,
+  result: IgResult | null,
+  config: ExplainerConfig,
+  url: string | null,
+  frame: CssomStyles,
+  fit: CssomStyles,
+): TemplateResult {
+  const { view } = config;
+  return html`${view.includes('masked') ? maskedPanel(mapped, config, url, frame, fit) : nothing}
+  ${view.includes('alpha') ? alphaPanel(mapped, url, frame, fit) : nothing}
+  ${result && view.includes('path') ? pathPanel(result, config.path, url, frame, fit) : nothing}`;
+}
+
+/** The α the saturation plots mark: the path slider's, when the path view shows. */
+export function pathCursor(result: IgResult | null, config: ExplainerConfig): number | undefined {
+  return result && config.view.includes('path') ? result.path.alphas[pathPoint(result)] : undefined;
+}

@@ -163,7 +163,7 @@ export const OPTIONS = [
     type: 'string',
     default: 'black',
     restarts: 'attribution',
-    doc: '`black`, `white`, `random`, `blur` or an image URL: the IG starting point; several, space-separated, are averaged (one IG each).',
+    doc: '`black`, `white`, `random`, `blur` or an image URL, or several (averaged): the IG start.',
     fromAttribute: (v) => v ?? 'black',
     // The checked value stays one text (kinds lower-cased, URLs absolute, one space apart): the
     // client splits it, decodes each URL and sends `baselines` when there are several.
@@ -171,7 +171,7 @@ export const OPTIONS = [
       const items = words(v).map((item) => baselineItem(item, base));
       return items.length && items.every(Boolean) ? items.join(' ') : undefined;
     },
-    hint: `use ${BASELINES.join(', ')} or the URL of an image, or several of these separated by spaces (their attributions are averaged)`,
+    hint: `use ${BASELINES.join(', ')} or an image URL, or several of these separated by spaces`,
     request: 'baseline',
   }),
   numeric(
@@ -341,7 +341,7 @@ export const OPTIONS = [
   }),
   keywords('path', 'path', PATHS, DEFAULT_PATH, {
     restarts: 'attribution',
-    doc: "The path from baseline to image: `straight` (IG's line), `blur` (Blur IG) or `guided` (Guided IG).",
+    doc: 'The path: `straight` (IG), `blur` (Blur IG) or `guided` (Guided IG).',
   }),
   numeric(
     'noise-samples',
@@ -349,7 +349,7 @@ export const OPTIONS = [
     { min: 0, max: MAX_NOISE_SAMPLES, integer: true, fallback: DEFAULT_NOISE_SAMPLES },
     {
       restarts: 'attribution',
-      doc: 'SmoothGrad: the average over this many noisy copies of the image, 0 to 256; 0 = off.',
+      doc: 'SmoothGrad: noisy copies of the image averaged, 0 to 256; 0 = off.',
     },
   ),
   numeric(
@@ -358,7 +358,7 @@ export const OPTIONS = [
     { min: 0, max: 1, integer: false, fallback: DEFAULT_NOISE_LEVEL },
     {
       restarts: 'attribution',
-      doc: "Standard deviation of SmoothGrad's noise, as a fraction of the input's value range, 0 to 1.",
+      doc: "SmoothGrad's noise std, a fraction of the input's range, 0 to 1.",
     },
   ),
   option<'regions', boolean, boolean, 'regions', boolean, 'regions'>({
@@ -368,7 +368,7 @@ export const OPTIONS = [
     default: false,
     restarts: 'attribution',
     boolean: true,
-    doc: 'XRAI: the mask ranks image regions by attribution gain (`result.regionMap`).',
+    doc: 'XRAI: the mask ranks image regions (`result.regionMap`).',
     fromAttribute: (v) => v !== null,
     check: (v) => Boolean(v),
     hint: 'use the attribute without a value, or remove it',
@@ -380,7 +380,7 @@ export const OPTIONS = [
     type: 'string',
     default: DEFAULT_VIEW,
     restarts: 'view',
-    doc: 'The panels shown, space-separated: `image`, `mask`, `overlay`, `masked`, `alpha`, `path`.',
+    doc: 'Panels shown: `image`, `mask`, `overlay`, `masked`, `alpha`, `path`.',
     fromAttribute: (v) => v ?? DEFAULT_VIEW,
     check: (v) => {
       const panels = words(v).map(keyword(VIEWS));
@@ -395,7 +395,7 @@ export const OPTIONS = [
     { min: 0, max: 1, integer: false, fallback: 0.2 },
     {
       restarts: 'view',
-      doc: 'The fraction of the attribution that the `masked` view shows, 0 to 1.',
+      doc: 'Fraction of the attribution the `masked` view shows, 0 to 1.',
       request: false,
     },
   ),
