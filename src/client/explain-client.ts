@@ -287,32 +287,34 @@ export async function explain(
   const { image: imageInput, baseline: baselineInput, ...options } = input;
   const imageHref = imageUrl(imageInput);
   const stallTimeoutMs = pageOptions.stallTimeout * 1000;
-  const namedBaseline = NAMED_BASELINES.includes(baselineInput);
-  const baselineName = namedBaseline
-    ? baselineInput
-    : new URL(baselineInput, document.baseURI).href;
+  // `baseline` is one kind or URL, or several space-separated: each URL is decoded.
+  const baselineItems = baselineInput.trim().split(/\s+/).filter(Boolean);
+  const baselineNames = baselineItems.map((item) =>
+    NAMED_BASELINES.includes(item) ? item : new URL(item, document.baseURI).href,
+  );
   // The image's content hash (exportResult()), from the bytes decoded here.
   let imageSha256: Promise<string> | undefined;
-  // Decode both images (and start the worker) at once; close what was decoded on any failure.
+  // Decode every image (and start the worker) at once; close what was decoded on any failure.
   const decoding = [
     decodeImage(imageHref, 'image', signal, stallTimeoutMs, (bytes) => {
       imageSha256 = sha256Hex(bytes);
     }),
-    namedBaseline
-      ? Promise.resolve(null)
-      : decodeImage(baselineName, 'baseline', signal, stallTimeoutMs),
-  ] as const;
-  const [image, baselineImage] = await Promise.allSettled(decoding);
-  if (image.status === 'rejected' || baselineImage.status === 'rejected') {
-    if (image.status === 'fulfilled') image.value.close();
-    if (baselineImage.status === 'fulfilled') baselineImage.value?.close();
-    throw signal.aborted
-      ? abortError()
-      : image.status === 'rejected'
-        ? image.reason
-        : (baselineImage as PromiseRejectedResult).reason;
+    ...baselineNames.map((name, i) =>
+      NAMED_BASELINES.includes(baselineItems[i])
+        ? Promise.resolve(null)
+        : decodeImage(name, 'baseline', signal, stallTimeoutMs),
+    ),
+  ];
+  const [image, ...baselineImages] = await Promise.allSettled(decoding);
+  const settled = [image, ...baselineImages];
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) {
+    for (const s of settled) if (s.status === 'fulfilled') s.value?.close();
+    throw signal.aborted ? abortError() : failure.reason;
   }
-  const bitmaps = [image.value, baselineImage.value].filter((b): b is ImageBitmap => b !== null);
+  const decoded = settled.map((s) => (s as PromiseFulfilledResult<ImageBitmap | null>).value);
+  const starts = baselineItems.map((item, i) => decoded[i + 1] ?? (item as IgBaselineKind));
+  const bitmaps = decoded.filter((b): b is ImageBitmap => b !== null);
   let target: Runtime;
   try {
     if (signal.aborted) throw abortError();
@@ -327,9 +329,10 @@ export async function explain(
     modelUrls: options.modelUrls.map((url) => new URL(url, document.baseURI).href),
     labelsUrl:
       options.labelsUrl === null ? null : new URL(options.labelsUrl, document.baseURI).href,
-    image: image.value,
-    baseline: baselineImage.value ?? (baselineInput as IgBaselineKind),
-    baselineName,
+    image: decoded[0]!,
+    baseline: starts[0],
+    ...(starts.length > 1 ? { baselines: starts } : {}),
+    baselineName: baselineNames.join(' '),
     stallTimeoutMs,
   };
   // Callbacks stop the moment the signal aborts, whatever is still in flight.

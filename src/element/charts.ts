@@ -1,5 +1,5 @@
 // Tiny SVG line charts for the tutorial's two saturation plots, drawn from result.path.
-import { html, svg, type TemplateResult } from 'lit';
+import { html, nothing, svg, type TemplateResult } from 'lit';
 
 export interface LineChartOptions {
   title: string;
@@ -7,6 +7,8 @@ export interface LineChartOptions {
   ys: readonly number[];
   xLabel: string;
   yLabel: string;
+  /** An α to mark with a vertical line (the path view's slider). */
+  cursor?: number;
 }
 
 const W = 240;
@@ -22,7 +24,8 @@ export function formatNumber(value: number): string {
 }
 
 /** A line chart with its extremes labelled; the aria-label says what the line does in words. */
-export function lineChart({ title, xs, ys, xLabel, yLabel }: LineChartOptions): TemplateResult {
+export function lineChart(options: LineChartOptions): TemplateResult {
+  const { title, xs, ys, xLabel, yLabel, cursor } = options;
   const n = Math.min(xs.length, ys.length);
   const finite = ys.slice(0, n).filter(Number.isFinite);
   const xMin = n ? xs[0] : 0;
@@ -52,6 +55,11 @@ export function lineChart({ title, xs, ys, xLabel, yLabel }: LineChartOptions): 
         <text x=${W - PAD.right} y=${H - 12} text-anchor="end">${formatNumber(xMax)}</text>
         <text x=${(PAD.left + W - PAD.right) / 2} y=${H - 2} text-anchor="middle">${xLabel}</text>
         <polyline class="line" points=${points.join(' ')}></polyline>`}
+      ${
+        cursor === undefined
+          ? nothing
+          : svg`<line class="cursor" x1=${px(cursor)} y1=${PAD.top} x2=${px(cursor)} y2=${bottom}></line>`
+      }
     </svg>
     <figcaption>${title}</figcaption>
   </figure>`;

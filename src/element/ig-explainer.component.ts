@@ -33,11 +33,12 @@ export interface IgExplainer extends AttributeValues {}
  * tutorial's two saturation plots.
  *
  * Changing an input attribute (`src`, `model-url`, `labels-url`, `baseline`, `seed`, `steps`,
- * `method`, `output`, `target`, `batch-size`, `fit`, `input-range`, `backend`, `tolerance`)
+ * `method`, `output`, `target`, `batch-size`, `fit`, `input-range`, `backend`, `tolerance`, `path`,
+ * `noise-samples`, `noise-level`, `regions`)
  * cancels the running explanation and starts a new one once the element has started (at once for
  * `eager`, when near the viewport for `lazy`, after the first `explain()` or click for `manual`).
  * The display attributes (`top-k`, `overlay-alpha`, `colormap`, `polarity`, `clip-percentile`,
- * `controls`) only redraw. An invalid value is shown in the element and fires `ig-error` with code
+ * `controls`, `view`, `mask-top`) only redraw. An invalid value is shown in the element and fires `ig-error` with code
  * `invalid-attribute`; nothing is computed until it is fixed.
  *
  * @summary Integrated Gradients explanation of an image classifier, in the browser.
@@ -54,6 +55,10 @@ export interface IgExplainer extends AttributeValues {}
  * @csspart image - The image being explained.
  * @csspart mask - The attribution mask (a canvas with a text alternative).
  * @csspart overlay - The mask drawn over the image at `overlay-alpha` (a canvas).
+ * @csspart masked - `view="masked"`: the image with only the top `mask-top` fraction of pixels by attribution shown, the rest dimmed (a canvas over the image).
+ * @csspart alpha - `view="alpha"`: the image shown as strongly as each pixel is attributed (a canvas over the image).
+ * @csspart path - `view="path"`: the image at a point of the path, chosen with a slider.
+ * @csspart path-slider - The path view's slider (`<input type=range>` over the path's points).
  * @csspart colorbar - The colour bar under the mask.
  * @csspart predictions - The list of top-k predictions with probability bars.
  * @csspart progress - The model download and integration-steps progress bars.

@@ -76,6 +76,19 @@ export const resultStyles = css`
   .chart .axis {
     stroke: var(--ig-muted);
   }
+  .chart .cursor {
+    stroke: var(--ig-accent);
+    stroke-width: 1.5;
+    stroke-dasharray: 3 2;
+  }
+  [part='path'] input[type='range'] {
+    width: 100%;
+  }
+  [part='path'] .note {
+    display: block;
+    font-size: 0.85em;
+    opacity: 0.8;
+  }
   .chart .line {
     fill: none;
     stroke: var(--ig-chart-line);

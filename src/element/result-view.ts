@@ -17,7 +17,9 @@ import { formatNumber, lineChart } from './charts.js';
 import { cssomStyle, type CssomStyles } from './cssom-style.js';
 import { colormapGradient } from './colormaps.js';
 
-export { renderMask } from './mask.js';
+export { attributionMap, renderMask } from './mask.js';
+export { alphaCover, maskedCover, regionMask } from './view-maps.js';
+export { pathCursor, viewPanels } from './view-panels.js';
 export { resultStyles } from './result-view.styles.js';
 
 /** 98%, 2.1%, 0.031%; below 0.01% just "<0.01%" (7.3e-8% helps no reader). */
@@ -29,28 +31,35 @@ export function formatPercent(fraction: number): string {
 
 export function maskPanels(
   result: Pick<IgResult, 'shape' | 'target'>,
-  display: { polarity: IgPolarity; colormap: IgColormap; overlayAlpha: number },
+  display: {
+    polarity: IgPolarity;
+    colormap: IgColormap;
+    overlayAlpha: number;
+    regions: boolean;
+    view: readonly string[];
+  },
   imageUrl: string | null,
   frame: CssomStyles,
   objectFit: CssomStyles,
 ): TemplateResult {
   const [h, w] = result.shape;
-  const { polarity, colormap, overlayAlpha } = display;
+  const { polarity, colormap, overlayAlpha, view } = display;
   const signed = colormap === 'diverging';
-  const what =
-    polarity === 'absolute'
+  const what = display.regions
+    ? 'image regions ranked by attribution gain (XRAI)'
+    : polarity === 'absolute'
       ? signed
         ? 'net attribution per pixel, red raising and blue lowering the score'
         : 'attribution magnitude per pixel'
       : `${polarity} attributions per pixel`;
   const label = `Attribution mask for “${result.target.label}”: ${what}; stronger colours mattered more.`;
-  return html`
+  const mask = html`
     <figure>
       <div class="frame" ${cssomStyle(frame)}>
         <canvas part="mask" role="img" aria-label=${label} width=${w} height=${h}></canvas>
       </div>
       <figcaption>
-        Attribution mask (${polarity})
+        ${display.regions ? 'Regions (XRAI)' : `Attribution mask (${polarity})`}
         <span class="colorbar" part="colorbar">
           <span>${signed ? '−' : 'low'}</span>
           <span
@@ -62,6 +71,8 @@ export function maskPanels(
         </span>
       </figcaption>
     </figure>
+  `;
+  const overlay = html`
     <figure>
       <div class="frame" ${cssomStyle(frame)}>
         ${imageUrl ? html`<img src=${imageUrl} alt="" ${cssomStyle(objectFit)} />` : nothing}
@@ -77,6 +88,7 @@ export function maskPanels(
       <figcaption>Overlay</figcaption>
     </figure>
   `;
+  return html`${view.includes('mask') ? mask : nothing}${view.includes('overlay') ? overlay : nothing}`;
 }
 
 export function predictionList(predictions: IgPrediction[], target: number | null): TemplateResult {
@@ -118,7 +130,7 @@ export function completeness(result: IgResult): TemplateResult {
 }
 
 /** The tutorial's saturation plots, from a finished result or the path evaluated so far. */
-export function charts(path: IgPath, output: IgOutput): TemplateResult {
+export function charts(path: IgPath, output: IgOutput, cursor?: number): TemplateResult {
   const { alphas, scores, gradientNorms } = path;
   return html`<div part="charts">
     ${lineChart({
@@ -127,6 +139,7 @@ export function charts(path: IgPath, output: IgOutput): TemplateResult {
       ys: scores,
       xLabel: 'α',
       yLabel: output,
+      cursor,
     })}
     ${lineChart({
       title: 'Mean |gradient| along the path',
@@ -134,6 +147,7 @@ export function charts(path: IgPath, output: IgOutput): TemplateResult {
       ys: gradientNorms,
       xLabel: 'α',
       yLabel: 'mean |gradient|',
+      cursor,
     })}
   </div>`;
 }

@@ -53,36 +53,45 @@ export function page(m: ViewModel, statusPart: TemplateResult | typeof nothing):
   return html`
     <div class="view">
       <div class="panels">
-        <figure>
-          ${
-            imageUrl
-              ? html`<div class="frame" ${cssomStyle(frame)}>
-                  <img
-                    part="image"
-                    src=${imageUrl}
-                    alt=${m.alt}
-                    ${cssomStyle(objectFit)}
-                    loading=${config?.loading === 'lazy' ? 'lazy' : 'eager'}
-                  />
-                </div>`
-              : html`<p class="placeholder">
-                  No image: set the src attribute or put an &lt;img&gt; inside the element.
-                </p>`
-          }
-          ${result ? html`<figcaption>Image</figcaption>` : nothing}
-        </figure>
+        ${
+          imageUrl && config && !config.view.includes('image')
+            ? nothing
+            : html`<figure>
+                ${
+                  imageUrl
+                    ? html`<div class="frame" ${cssomStyle(frame)}>
+                        <img
+                          part="image"
+                          src=${imageUrl}
+                          alt=${m.alt}
+                          ${cssomStyle(objectFit)}
+                          loading=${config?.loading === 'lazy' ? 'lazy' : 'eager'}
+                        />
+                      </div>`
+                    : html`<p class="placeholder">
+                        No image: set the src attribute or put an &lt;img&gt; inside the element.
+                      </p>`
+                }
+                ${result ? html`<figcaption>Image</figcaption>` : nothing}
+              </figure>`
+        }
         ${
           m.mapped && config && view
             ? view.maskPanels(m.mapped, config, imageUrl, frame, objectFit)
             : nothing
         }
+        ${m.mapped && config && view ? view.viewPanels(m.mapped, result, config, imageUrl, frame, objectFit) : nothing}
       </div>
       ${statusPart}
       ${m.predictions?.length && view ? view.predictionList(m.predictions, m.targetIndex) : nothing}
       ${result && view ? view.completeness(result) : nothing}
       ${
         m.chartPath && config && view
-          ? view.charts(m.chartPath, result?.output ?? config.output)
+          ? view.charts(
+              m.chartPath,
+              result?.output ?? config.output,
+              view.pathCursor(result, config),
+            )
           : nothing
       }
       ${

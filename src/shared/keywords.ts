@@ -16,6 +16,10 @@ export type IgMethod = (typeof METHODS)[number];
 export const BASELINES = ['black', 'white', 'random', 'blur'] as const;
 export type IgBaselineKind = (typeof BASELINES)[number];
 
+/** The panels of the `view` attribute, each a CSS part of the same name. */
+export const VIEWS = ['image', 'mask', 'overlay', 'masked', 'alpha', 'path'] as const;
+export type IgView = (typeof VIEWS)[number];
+
 export const OUTPUTS = ['probability', 'logit'] as const;
 export type IgOutput = (typeof OUTPUTS)[number];
 

@@ -6,9 +6,13 @@ import {
   DEFAULT_CLIP_PERCENTILE,
   DEFAULT_METHOD,
   DEFAULT_MODEL_URL,
+  DEFAULT_NOISE_LEVEL,
+  DEFAULT_NOISE_SAMPLES,
+  DEFAULT_PATH,
   DEFAULT_OVERLAY_ALPHA,
   DEFAULT_STEPS,
   DEFAULT_TOP_K,
+  MAX_NOISE_SAMPLES,
   MAX_STEPS,
   MAX_TOP_K,
 } from './defaults.js';
@@ -22,7 +26,10 @@ import {
   METHODS,
   OUTPUTS,
   POLARITIES,
+  VIEWS,
+  type IgView,
 } from './keywords.js';
+import { PATHS } from './paths.js';
 import {
   absoluteUrl,
   keyword,
@@ -35,6 +42,13 @@ import {
 
 const MAX_BATCH = MAX_STEPS + 1;
 const nullableText = (v: string | null) => v;
+const words = (v: unknown) => (typeof v === 'string' ? v.trim().split(/\s+/).filter(Boolean) : []);
+const DEFAULT_VIEW = 'image mask overlay';
+
+/** Each of `baseline`'s space-separated items: a named kind, or an image URL made absolute. */
+function baselineItem(item: string, base: string): string | undefined {
+  return keyword(BASELINES)(item) ?? (/[/.:]/.test(item) ? absoluteUrl(item, base) : undefined);
+}
 
 /** A keyword attribute: matched case-insensitively, "use a, b or c" when it is none of them. */
 function keywords<
@@ -166,13 +180,15 @@ export const OPTIONS = [
     type: 'string',
     default: 'black',
     restarts: 'attribution',
-    doc: '`black`, `white`, `random`, `blur` or an image URL: the IG starting point.',
+    doc: '`black`, `white`, `random`, `blur` or an image URL, or several (averaged): the IG start.',
     fromAttribute: (v) => v ?? 'black',
+    // The checked value stays one text (kinds lower-cased, URLs absolute, one space apart): the
+    // client splits it, decodes each URL and sends `baselines` when there are several.
     check: (v, base) => {
-      if (typeof v !== 'string') return;
-      return keyword(BASELINES)(v) ?? (/[/.:]/.test(v) ? absoluteUrl(v, base) : undefined);
+      const items = words(v).map((item) => baselineItem(item, base));
+      return items.length && items.every(Boolean) ? items.join(' ') : undefined;
     },
-    hint: `use ${BASELINES.join(', ')} or the URL of an image`,
+    hint: `use ${BASELINES.join(', ')} or an image URL, or several of these separated by spaces`,
     request: 'baseline',
   }),
   numeric(
@@ -340,6 +356,66 @@ export const OPTIONS = [
     hint: 'use a number between 0 and 1 (exclusive), such as 0.05, or remove the attribute to run every step',
     request: 'tolerance',
   }),
+  keywords('path', 'path', PATHS, DEFAULT_PATH, {
+    restarts: 'attribution',
+    doc: 'The path: `straight` (IG), `blur` (Blur IG) or `guided` (Guided IG).',
+  }),
+  numeric(
+    'noise-samples',
+    'noiseSamples',
+    { min: 0, max: MAX_NOISE_SAMPLES, integer: true, fallback: DEFAULT_NOISE_SAMPLES },
+    {
+      restarts: 'attribution',
+      doc: 'SmoothGrad: noisy copies of the image averaged, 0 to 256; 0 = off.',
+    },
+  ),
+  numeric(
+    'noise-level',
+    'noiseLevel',
+    { min: 0, max: 1, integer: false, fallback: DEFAULT_NOISE_LEVEL },
+    {
+      restarts: 'attribution',
+      doc: "SmoothGrad's noise std, a fraction of the input's range, 0 to 1.",
+    },
+  ),
+  option<'regions', boolean, boolean, 'regions', boolean, 'regions'>({
+    attribute: 'regions',
+    property: 'regions',
+    type: 'boolean',
+    default: false,
+    restarts: 'attribution',
+    boolean: true,
+    doc: 'XRAI: the mask ranks image regions (`result.regionMap`).',
+    fromAttribute: (v) => v !== null,
+    check: (v) => Boolean(v),
+    hint: 'use the attribute without a value, or remove it',
+    request: 'regions',
+  }),
+  option<'view', string, IgView[], false, string, 'view'>({
+    attribute: 'view',
+    property: 'view',
+    type: 'string',
+    default: DEFAULT_VIEW,
+    restarts: 'view',
+    doc: 'Panels shown: `image`, `mask`, `overlay`, `masked`, `alpha`, `path`.',
+    fromAttribute: (v) => v ?? DEFAULT_VIEW,
+    check: (v) => {
+      const panels = words(v).map(keyword(VIEWS));
+      return panels.length && panels.every(Boolean) ? [...new Set(panels as IgView[])] : undefined;
+    },
+    hint: `use one or more of ${VIEWS.join(', ')}, separated by spaces (default ${DEFAULT_VIEW})`,
+    request: false,
+  }),
+  numeric(
+    'mask-top',
+    'maskTop',
+    { min: 0, max: 1, integer: false, fallback: 0.2 },
+    {
+      restarts: 'view',
+      doc: 'Fraction of the attribution the `masked` view shows, 0 to 1.',
+      request: false,
+    },
+  ),
   option<'controls', boolean, boolean, false, boolean, 'controls'>({
     attribute: 'controls',
     property: 'controls',

@@ -9,7 +9,6 @@ import type {
   IgProgressDetail,
   IgResult,
 } from './types.js';
-import type { IgPathKind } from './paths.js';
 
 /**
  * What one explanation needs: the option fields derived from the options table (options.ts; an
@@ -26,16 +25,8 @@ export interface ExplainRequest extends Omit<RequestOptions, 'baseline'> {
   topK: number;
   /** No bytes for this long ends a download (IgExplainer.stallTimeout); default 30 s. */
   stallTimeoutMs?: number;
-  /** Default 'straight'. */
-  path?: IgPathKind;
   /** Several baselines, averaged (one attribution each); when given, `baseline` is not used. */
   baselines?: (IgBaselineKind | ImageBitmap)[];
-  /** SmoothGrad's noisy copies of the image; default 0 (off). */
-  noiseSamples?: number;
-  /** SmoothGrad's noise std as a fraction of the image's value range; default 0.15. */
-  noiseLevel?: number;
-  /** XRAI: rank image regions by attribution gain; the result carries `regionMap`. */
-  regions?: boolean;
   /**
    * A worker pool's share: only the `index`-th of `count` contiguous parts of the path points
    * (in the refinement order); the parts' attributions add up to the whole run's.

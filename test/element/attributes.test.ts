@@ -38,6 +38,13 @@ describe('<ig-explainer> attributes', () => {
     ['clip-percentile', '95.5', 'clipPercentile', 95.5],
     ['tolerance', '0.05', 'tolerance', 0.05],
     ['controls', '', 'controls', true],
+    ['baseline', 'black white', 'baseline', 'black white'],
+    ['path', 'guided', 'path', 'guided'],
+    ['noise-samples', '4', 'noiseSamples', 4],
+    ['noise-level', '0.3', 'noiseLevel', 0.3],
+    ['regions', '', 'regions', true],
+    ['view', 'masked alpha path', 'view', 'masked alpha path'],
+    ['mask-top', '0.35', 'maskTop', 0.35],
   ];
 
   it('has the defaults of shared/API.md', async () => {
@@ -63,6 +70,12 @@ describe('<ig-explainer> attributes', () => {
     expect(el.clipPercentile).to.equal(99);
     expect(el.tolerance).to.equal(null);
     expect(el.controls).to.equal(false);
+    expect(el.path).to.equal('straight');
+    expect(el.noiseSamples).to.equal(0);
+    expect(el.noiseLevel).to.equal(0.15);
+    expect(el.regions).to.equal(false);
+    expect(el.view).to.equal('image mask overlay');
+    expect(el.maskTop).to.equal(0.2);
     expect(el.status).to.equal('idle');
     expect(el.predictions).to.equal(null);
     expect(el.result).to.equal(null);
@@ -113,7 +126,11 @@ describe('<ig-explainer> attributes', () => {
       'm/model.json',
     ],
     ['labels-url', ['', 'javascript:alert(1)'], 'labels.json'],
-    ['baseline', ['bleck', '', 'javascript:alert(1)'], 'white'],
+    [
+      'baseline',
+      ['bleck', '', 'javascript:alert(1)', 'black bleck', 'white ftp://x/b.png'],
+      'white',
+    ],
     ['seed', ['abc', '1.5', ''], '7'],
     ['steps', ['0', '4097', '1.5', 'abc', '', '0x10', '-3'], '8'],
     ['method', ['simpson', ''], 'gausslegendre'],
@@ -130,6 +147,11 @@ describe('<ig-explainer> attributes', () => {
     ['polarity', ['both', ''], 'positive'],
     ['clip-percentile', ['49', '101', 'x', ''], '90'],
     ['tolerance', ['0', '1', 'x', ''], '0.1'],
+    ['path', ['curved', ''], 'blur'],
+    ['noise-samples', ['-1', '257', '1.5', 'x'], '2'],
+    ['noise-level', ['-0.1', '1.5', 'x', ''], '0.2'],
+    ['view', ['', 'heatmap', 'image heatmap'], 'alpha masked'],
+    ['mask-top', ['-0.1', '1.5', 'x', ''], '0.5'],
   ];
 
   for (const [attribute, values, fix] of INVALID) {

@@ -1,0 +1,163 @@
+// The `masked`, `alpha` and `path` panels of the `view` attribute (each a CSS part of its name).
+// Their canvases are drawn by mask-painter.ts; the path slider keeps its position per result.
+import { html, nothing, type TemplateResult } from 'lit';
+import type { IgResult } from '../shared/types.js';
+import type { ExplainerConfig } from './attributes.js';
+import { formatNumber } from './charts.js';
+import { cssomStyle, type CssomStyles } from './cssom-style.js';
+
+/** PAIR's max_sigma, as the engine's Blur IG path (src/engine/paths/blur.ts), in model pixels. */
+const BLUR_IG_MAX_SIGMA = 50;
+
+type Mapped = Pick<IgResult, 'shape' | 'target'>;
+
+/** The slider's point on each result's path (an index into `result.path.alphas`). */
+const pathPoints = new WeakMap<IgResult, number>();
+
+/** The path point the slider shows: the last (the image itself) until it is moved. */
+export function pathPoint(result: IgResult): number {
+  return pathPoints.get(result) ?? result.path.alphas.length - 1;
+}
+
+function panel(frame: CssomStyles, body: TemplateResult, caption: string, extra = nothing) {
+  return html`<figure>
+    <div class="frame" ${cssomStyle(frame)}>${body}</div>
+    <figcaption>${caption}</figcaption>
+    ${extra}
+  </figure>`;
+}
+
+function image(url: string | null, styles: CssomStyles) {
+  return url ? html`<img src=${url} alt="" ${cssomStyle(styles)} />` : nothing;
+}
+
+/** `masked`: the image where the top `mask-top` of the attribution lies; the rest dimmed. */
+export function maskedPanel(
+  mapped: Mapped,
+  config: ExplainerConfig,
+  url: string | null,
+  frame: CssomStyles,
+  fit: CssomStyles,
+): TemplateResult {
+  const [h, w] = mapped.shape;
+  const percent = Math.round(config.maskTop * 100);
+  const label = `The image with only the ${percent}% of pixels that mattered most for “${mapped.target.label}” shown; the rest is dimmed.`;
+  return panel(
+    frame,
+    html`${image(url, fit)}<canvas
+        part="masked"
+        role="img"
+        aria-label=${label}
+        width=${w}
+        height=${h}
+      ></canvas>`,
+    `Top ${percent}%`,
+  );
+}
+
+/** `alpha`: the image's opacity follows the attribution (clipped at `clip-percentile`). */
+export function alphaPanel(
+  mapped: Mapped,
+  url: string | null,
+  frame: CssomStyles,
+  fit: CssomStyles,
+): TemplateResult {
+  const [h, w] = mapped.shape;
+  const label = `The image shown as strongly as each pixel mattered for “${mapped.target.label}”.`;
+  return panel(
+    frame,
+    html`${image(url, fit)}<canvas
+        part="alpha"
+        role="img"
+        aria-label=${label}
+        width=${w}
+        height=${h}
+      ></canvas>`,
+    'Opacity = attribution',
+  );
+}
+
+/**
+ * `path`: a slider over the path's points (result.path.alphas). It shows the image at that point:
+ * for the straight path from `black` or `white` exactly baseline + α (image - baseline) (the image
+ * at opacity α over a black or white frame); for other baselines, Guided IG (whose path moves
+ * pixels in its own order) and several baselines, the same straight blend from the frame colour,
+ * as the caption says; for Blur IG the image blurred by sigma = 50 (1 - α)^3 model pixels (its
+ * path). The result keeps only the final attribution, not the sum up to each point, so the
+ * panel says so and the saturation plots get a cursor at α instead.
+ */
+export function pathPanel(
+  result: IgResult,
+  kind: ExplainerConfig['path'],
+  url: string | null,
+  frame: CssomStyles,
+  fit: CssomStyles,
+): TemplateResult {
+  const { alphas, scores } = result.path;
+  const i = Math.min(pathPoint(result), alphas.length - 1);
+  const alpha = alphas[i] ?? 1;
+  const white = result.baseline === 'white';
+  const exact = kind === 'straight' && (white || result.baseline === 'black');
+  const styles: CssomStyles =
+    kind === 'blur'
+      ? { ...fit, filter: `blur(${(BLUR_IG_MAX_SIGMA * (1 - alpha) ** 3).toFixed(2)}px)` }
+      : { ...fit, opacity: String(alpha) };
+  const text = `α = ${formatNumber(alpha)}, ${result.output} ${formatNumber(scores[i])}`;
+  const onInput = (event: Event) => {
+    const input = event.target as HTMLInputElement;
+    pathPoints.set(result, input.valueAsNumber);
+    const root = input.getRootNode() as ShadowRoot;
+    (root.host as HTMLElement & { requestUpdate(): void }).requestUpdate();
+  };
+  const note =
+    kind === 'blur'
+      ? 'Blur IG: the image blurred as at this point of its path.'
+      : exact
+        ? `The straight path: ${result.baseline} + α (image − ${result.baseline}).`
+        : `Shown: the straight blend from ${white ? 'white' : 'black'}, an approximation of this path (${kind}, baseline ${result.baseline}).`;
+  return html`<figure part="path">
+    <div class="frame" ${cssomStyle({ ...frame, background: white ? '#fff' : '#000' })}>
+      ${image(url, styles)}
+    </div>
+    <figcaption>
+      <label>
+        Path position
+        <input
+          part="path-slider"
+          type="range"
+          min="0"
+          max=${alphas.length - 1}
+          step="1"
+          .value=${String(i)}
+          aria-valuetext=${text}
+          @input=${onInput}
+        />
+      </label>
+      <output aria-live="polite">${text}</output>
+      <span class="note"
+        >${note} The mask shows the final attribution (the result does not keep the attribution
+        accumulated at each point); the plots mark α.</span
+      >
+    </figcaption>
+  </figure>`;
+}
+
+/** The `masked`, `alpha` and `path` panels that `view` lists, in that order. */
+export function viewPanels(
+  mapped: Mapped,
+  result: IgResult | null,
+  config: ExplainerConfig,
+  url: string | null,
+  frame: CssomStyles,
+  fit: CssomStyles,
+): TemplateResult {
+  const { view } = config;
+  return html`${view.includes('masked') ? maskedPanel(mapped, config, url, frame, fit) : nothing}
+  ${view.includes('alpha') ? alphaPanel(mapped, url, frame, fit) : nothing}
+  ${result && view.includes('path') ? pathPanel(result, config.path, url, frame, fit) : nothing}`;
+}
+
+/** The α the saturation plots mark: the path slider's, when the path view shows. */
+export function pathCursor(result: IgResult | null, config: ExplainerConfig): number | undefined {
+  return result && config.view.includes('path') ? result.path.alphas[pathPoint(result)] : undefined;
+}

@@ -1,0 +1,134 @@
+// The panels of `view`: which parts exist, what the masked and alpha views draw, the path slider.
+import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/index.js';
+import type { IgExplainer, IgResult } from '../../src/index.js';
+import { TINY_LABELS, TINY_MODEL, part, testImage, waitForStatus } from './helpers.js';
+
+const IMAGE = testImage(1);
+const PANELS = ['image', 'mask', 'overlay', 'masked', 'alpha', 'path'];
+
+async function done(attributes: Record<string, string> = {}): Promise<IgExplainer> {
+  const el = await fixture<IgExplainer>(
+    html`<ig-explainer
+      loading="manual"
+      src=${IMAGE}
+      model-url=${TINY_MODEL}
+      labels-url=${TINY_LABELS}
+      steps="8"
+      clip-percentile="100"
+    ></ig-explainer>`,
+  );
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  await el.updateComplete;
+  await el.explain();
+  await waitForStatus(el, ['done']);
+  return el;
+}
+
+/** sum |a| over channels per pixel, computed here, not by the element's code. */
+function absoluteMap(result: IgResult): number[] {
+  const [h, w, c] = result.shape;
+  const map: number[] = [];
+  for (let p = 0; p < h * w; p++) {
+    let s = 0;
+    for (let k = 0; k < c; k++) s += Math.abs(result.attributions[p * c + k]);
+    map.push(s);
+  }
+  return map;
+}
+
+function alphaChannel(canvas: HTMLCanvasElement): number[] {
+  const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  return Array.from({ length: data.length / 4 }, (_, p) => data[p * 4 + 3]);
+}
+
+describe('<ig-explainer> views', () => {
+  it('shows image, mask and overlay by default, and exactly the listed panels', async () => {
+    const el = await done();
+    const present = () => PANELS.filter((name) => part(el, name));
+    expect(present()).to.deep.equal(['image', 'mask', 'overlay']);
+    el.view = 'masked alpha path';
+    await el.updateComplete;
+    expect(present()).to.deep.equal(['masked', 'alpha', 'path']);
+    el.view = 'overlay image';
+    await el.updateComplete;
+    expect(present()).to.deep.equal(['image', 'overlay']);
+  });
+
+  it('masked shows exactly the top mask-top of pixels by attribution, the rest dimmed', async () => {
+    const el = await done({ view: 'masked', 'mask-top': '0.2' });
+    const result = el.result!;
+    const map = absoluteMap(result);
+    for (const top of [0.2, 0.5, 0.05]) {
+      el.maskTop = top;
+      await el.updateComplete;
+      const alpha = alphaChannel(part(el, 'masked') as HTMLCanvasElement);
+      const visible = alpha.flatMap((a, p) => (a === 0 ? [p] : []));
+      expect(visible.length, `mask-top=${top}`).to.equal(Math.round(top * map.length));
+      const dimmed = alpha.flatMap((a, p) => (a > 0 ? [p] : []));
+      const lowestShown = Math.min(...visible.map((p) => map[p]));
+      const highestDimmed = Math.max(...dimmed.map((p) => map[p]));
+      expect(lowestShown).to.be.at.least(highestDimmed * (1 - 1e-6));
+    }
+    expect(el.result).to.equal(result);
+  });
+
+  it("alpha: the image's opacity follows the attribution", async () => {
+    const el = await done({ view: 'alpha' });
+    const map = absoluteMap(el.result!);
+    const cover = alphaChannel(part(el, 'alpha') as HTMLCanvasElement);
+    const max = Math.max(...map);
+    // clip-percentile=100: the cover's opacity is 1 - attribution / max.
+    map.forEach((v, p) => expect(cover[p]).to.be.closeTo(255 * (1 - v / max), 1.01));
+    const strongest = map.indexOf(max);
+    expect(cover[strongest]).to.equal(0);
+  });
+
+  it('path: the slider moves the cursor and changes the image, by keyboard', async () => {
+    const el = await done({ view: 'path image' });
+    const slider = part(el, 'path-slider') as HTMLInputElement;
+    const shown = () => part(el, 'path')!.querySelector('img')!;
+    const cursors = () =>
+      Array.from(part(el, 'charts')!.querySelectorAll('line.cursor')).map((l) =>
+        Number(l.getAttribute('x1')),
+      );
+    const alphas = el.result!.path.alphas;
+    expect(slider.type).to.equal('range');
+    expect(Number(slider.value)).to.equal(alphas.length - 1);
+    expect(Number(shown().style.opacity)).to.be.closeTo(alphas.at(-1)!, 1e-9);
+    const before = cursors();
+    expect(before.length).to.equal(2);
+    slider.focus();
+    await sendKeys({ press: 'ArrowLeft' });
+    await sendKeys({ press: 'ArrowLeft' });
+    await el.updateComplete;
+    expect(Number(slider.value)).to.equal(alphas.length - 3);
+    expect(Number(shown().style.opacity)).to.be.closeTo(alphas.at(-3)!, 1e-9);
+    expect(slider.getAttribute('aria-valuetext')).to.contain(
+      `α = ${+alphas.at(-3)!.toPrecision(3)}`,
+    );
+    const after = cursors();
+    expect(after[0]).to.be.below(before[0]);
+    await sendKeys({ press: 'Home' });
+    await el.updateComplete;
+    expect(Number(shown().style.opacity)).to.be.closeTo(alphas[0], 1e-9);
+    expect(cursors()[0]).to.be.below(after[0]);
+  });
+
+  it('with regions the mask shows the region map: one colour per region', async () => {
+    const el = await done({ regions: '', colormap: 'gray' });
+    const regionMap = el.result!.regionMap!;
+    const canvas = part(el, 'mask') as HTMLCanvasElement;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Map<number, number>();
+    regionMap.forEach((score, p) => {
+      const grey = data[p * 4];
+      if (!colours.has(score)) colours.set(score, grey);
+      expect(grey, `pixel ${p}`).to.equal(colours.get(score));
+    });
+    expect(colours.size).to.be.greaterThan(1);
+    const best = Math.max(...regionMap);
+    expect(colours.get(best)).to.equal(255);
+  });
+});
