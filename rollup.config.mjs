@@ -143,6 +143,21 @@ function plugins() {
   ];
 }
 
+/**
+ * The options table's `doc` lines are for the manifest, the README and IDEs (read from the source
+ * by scripts/options-table.mjs); the element never shows them, so the bundle leaves them out.
+ */
+function dropOptionDocs() {
+  const DOC = /\bdoc:\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)/g;
+  return {
+    name: 'ig-drop-option-docs',
+    transform(code, id) {
+      if (!id.replace(/\\/g, '/').endsWith('src/shared/options.ts')) return null;
+      return { code: code.replace(DOC, "doc: ''"), map: null };
+    },
+  };
+}
+
 function onwarn(warning, warn) {
   // TF.js's ES build rewrites `this` at module top level; harmless.
   if (warning.code === 'THIS_IS_UNDEFINED') return;
@@ -158,6 +173,6 @@ export default {
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
   },
-  plugins: [workerUrl(), wasmBinaries(), ...plugins()],
+  plugins: [dropOptionDocs(), workerUrl(), wasmBinaries(), ...plugins()],
   onwarn,
 };

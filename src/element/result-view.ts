@@ -21,6 +21,8 @@ export { attributionMap, renderMask } from './mask.js';
 export { alphaCover, maskedCover, regionMask } from './view-maps.js';
 export { pathCursor, viewPanels } from './view-panels.js';
 export { resultStyles } from './result-view.styles.js';
+// The saved-file encoder rides with the view: a result exists only once the view is loaded.
+export { exportResult } from '../saved/saved-result.js';
 
 /** 98%, 2.1%, 0.031%; below 0.01% just "<0.01%" (7.3e-8% helps no reader). */
 export function formatPercent(fraction: number): string {

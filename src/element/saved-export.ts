@@ -1,9 +1,9 @@
 // exportResult(): the element's latest result as a saved-explanation file (src/saved/format.ts),
 // with the options it was computed with and the image's content hash, which the client took
 // from the bytes it decoded (IgResult.imageSha256), so nothing is fetched again.
-import { exportResult } from '../saved/saved-result.js';
 import type { IgPrediction, IgResult } from '../shared/types.js';
 import type { ExplainerConfig } from './attributes.js';
+import { loadedResultView } from './result-view-loader.js';
 
 /**
  * The saved file of `result`; `modelUrl` is the model the run loaded (ig-model-load). Throws a
@@ -16,14 +16,15 @@ export function exportSaved(
   image: string | null,
   modelUrl: string | undefined,
 ): Blob {
-  if (!result || !predictions || !config || !image || !modelUrl) {
+  const view = loadedResultView();
+  if (!result || !predictions || !config || !image || !modelUrl || !view) {
     throw new DOMException(
       'There is no result to export yet: wait for ig-complete.',
       'InvalidStateError',
     );
   }
   const imageUrl = new URL(image, document.baseURI).href;
-  return exportResult(result, predictions, {
+  return view.exportResult(result, predictions, {
     imageUrl,
     imageSha256: result.imageSha256 ?? '',
     modelUrl,

@@ -3,8 +3,9 @@
 // server that sends headers and then nothing would otherwise hold a run forever.
 import { abortError } from './types.js';
 
-/** No bytes for this long ends a download (README "Reliability"; `IgExplainer.stallTimeout`). */
-export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+import { DEFAULT_STALL_TIMEOUT_MS } from './defaults.js';
+
+export { DEFAULT_STALL_TIMEOUT_MS };
 
 /** Why a download failed, for the caller's own error code and sentence. */
 export type FetchFailure =

@@ -22,3 +22,6 @@ export const DEFAULT_NOISE_SAMPLES = 0;
 export const MAX_NOISE_SAMPLES = 256;
 /** SmoothGrad's noise std as a fraction of the image's value range (Smilkov et al., PAIR). */
 export const DEFAULT_NOISE_LEVEL = 0.15;
+
+/** No bytes for this long ends a download (model, weights, labels, image, saved result). */
+export const DEFAULT_STALL_TIMEOUT_MS = 30_000;

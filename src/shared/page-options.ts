@@ -1,6 +1,6 @@
 // Page-wide settings: one value for every <ig-explainer> of the page, set through IgExplainer's
 // static properties (the element) and read where they take effect (the client).
-import { DEFAULT_STALL_TIMEOUT_MS } from './bounded-fetch.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from './defaults.js';
 
 /** The worker pool's size: a number of workers, or 'auto' (client/worker-pool.ts says how many). */
 export type IgWorkers = number | 'auto';
