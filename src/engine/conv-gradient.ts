@@ -89,7 +89,10 @@ function inputGradient(
   const { padding, crop } = transposedConv(info);
   const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
   return () => {
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    // A 1x1 filter (most of a MobileNet's) has nothing to flip: no Reverse kernel.
+    const [height, width] = filter.shape;
+    const spatial = height === 1 && width === 1 ? filter : tf.reverse(filter, [0, 1]);
+    const flipped = tf.transpose(spatial, [0, 1, 3, 2]) as tf.Tensor4D;
     const padded: tf.backend_util.ExplicitPadding = [[0, 0], ...padding, [0, 0]];
     const dx = tf.conv2d(spreadByStrides(dy, info), flipped, 1, padded, 'NHWC', dilations);
     return cropTo(dx, info, crop);

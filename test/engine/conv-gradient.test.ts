@@ -111,6 +111,9 @@ for (const backend of ['cpu', 'wasm']) {
         expect(kernels).to.not.include('Conv2DBackpropInput');
         expect(kernels.filter((k) => k === 'Conv2D')).to.have.length(2);
         expect(kernels).to.not.include('Conv2DBackpropFilter');
+        // A 1x1 filter has nothing to flip spatially.
+        const spatial = c.kernel[0] * c.kernel[1] > 1;
+        expect(kernels.filter((k) => k === 'Reverse')).to.have.length(spatial ? 1 : 0);
 
         const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: 1 };
         const reference = tf.tidy(() => own!.gradFunc(dy, [x, filter], attrs).x());

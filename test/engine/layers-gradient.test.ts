@@ -141,6 +141,48 @@ for (const backend of ['cpu', 'wasm', 'webgl']) {
       model.dispose();
     });
 
+    it("gives TF.js's own gradient of ReLU6 on both sides of 0 and 6, with float kernels only", async () => {
+      const relu6 = () => {
+        const input = tf.input({ shape: [SIZE, SIZE, 3] });
+        const output = tf.layers.reLU({ maxValue: 6 }).apply(input) as tf.SymbolicTensor;
+        return tf.model({ inputs: input, outputs: output });
+      };
+      const spread = () =>
+        tf.randomUniform([2, SIZE, SIZE, 3], -4, 10, 'float32', 3) as tf.Tensor4D;
+      const weights = () => tf.randomNormal([2, SIZE, SIZE, 3], 0, 1, 'float32', 4);
+      const gradient = (model: tf.LayersModel, x: tf.Tensor4D) =>
+        tf.tidy(() =>
+          tf.grad((input) => tf.sum(tf.mul(model.apply(input) as tf.Tensor, weights())))(x),
+        );
+      const reference = await onCpu(async () => {
+        const own = relu6();
+        const x = spread();
+        const dx = gradient(own, x);
+        const values = await dx.data();
+        tf.dispose([x, dx]);
+        own.dispose();
+        return values;
+      });
+      const model = differentiateTowardsInput(relu6());
+      const x = spread();
+      const before = tf.memory().numTensors;
+      let got: ArrayLike<number> = [];
+      const kernels = await countKernels(async () => {
+        const dx = gradient(model, x);
+        got = await dx.data();
+        return dx;
+      });
+      expect(
+        kernels.names.filter((name) => /LogicalAnd|Select|GreaterEqual/.test(name)),
+      ).to.deep.equal([]);
+      const values = Array.from(reference);
+      expect(values.filter((v) => v === 0).length).to.be.greaterThan(values.length / 4);
+      expect(maxRelativeError(got, reference)).to.be.below(1e-6);
+      expect(tf.memory().numTensors).to.equal(before);
+      x.dispose();
+      model.dispose();
+    });
+
     it('differentiates batch norm without scale (Keras InceptionV3), which TF.js cannot', async () => {
       // The same network with scale: true and gamma = 1 computes the same function.
       const model = differentiateTowardsInput(everyLayerKind(false));

@@ -26,6 +26,7 @@ interface LayerFields {
   beta?: Variable | null;
   movingMean?: Variable;
   movingVariance?: Variable;
+  maxValue?: number | null;
 }
 type AnyLayer = tf.layers.Layer & LayerFields & { layers?: tf.layers.Layer[] };
 
@@ -41,6 +42,10 @@ type AnyLayer = tf.layers.Layer & LayerFields & { layers?: tf.layers.Layer[] };
  *   FusedBatchNorm kernel, whose gradient saves its `scale` input: TF.js fails on the missing
  *   tensor ("Cannot read properties of undefined (reading 'dtype')" or 'dataId'). As plain ops, inference
  *   mode only.
+ * - ReLU with a `maxValue` (Keras MobileNetV2's ReLU6) calls relu then clipByValue, whose
+ *   gradients are Step, Mul, GreaterEqual, LessEqual, LogicalAnd, ZerosLike and Select (boolean
+ *   kernels, slow on WASM): as one clip whose gradient is `dy * step(x * (max - x))` (1 inside
+ *   the open interval (0, max), 0 outside; float kernels only).
  */
 const PLAIN_CALLS: Record<string, (layer: AnyLayer) => Call | null> = {
   Conv2D: (layer) => {
@@ -93,6 +98,19 @@ const PLAIN_CALLS: Record<string, (layer: AnyLayer) => Call | null> = {
       const y = tf.mul(tf.sub(x, along(movingMean.read())), along(factor));
       return beta ? tf.add(y, along(beta.read())) : y;
     };
+  },
+  ReLU: (layer) => {
+    const max = layer.maxValue;
+    if (max === null || max === undefined || !(max > 0)) return null;
+    const clipped = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([x]);
+      return {
+        value: tf.clipByValue(x, 0, max),
+        gradFunc: (dy: tf.Tensor, [input]: tf.Tensor[]) =>
+          tf.mul(dy, tf.step(tf.mul(input, tf.sub(max, input)))),
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return (inputs) => clipped(one(inputs));
   },
 };
 
