@@ -72,14 +72,50 @@ document.getElementById('playground-polarity').addEventListener('change', (event
 });
 showChoice();
 
-if (hub.ok) {
+/**
+ * Saved explanations of the photographs (the hook for `result-src`, branch savedel): map a
+ * photograph's src to the URL of its saved explanation, and the section shows it at once, with
+ * no model and no network. Empty until the saved files are committed.
+ */
+const SAVED = {};
+
+/** Shows each photograph's saved explanation where there is one; true when all have one. */
+function showSaved() {
+  const saved = photos.filter((el) => SAVED[el.getAttribute('src')] && 'resultSrc' in el);
+  for (const el of saved) el.resultSrc = SAVED[el.getAttribute('src')];
+  return saved.length > 0 && saved.length === photos.length;
+}
+
+const retry = document.getElementById('hub-retry');
+
+/** Explains the photographs live with Inception V1, from TF Hub. */
+function goLive() {
   status.textContent =
     'TF Hub answered: each photo is explained with Inception V1 when it scrolls into view.';
+  retry.hidden = true;
+  document.getElementById('photos').hidden = false;
   for (const el of photos) el.loading = 'lazy';
-} else {
-  status.textContent =
-    `Inception V1 could not be fetched from TF Hub (${hub.why}), so the photographs are not ` +
-    'explained here. The offline section below uses the model bundled with ig-explainer. To run ' +
-    'Inception V1 without TF Hub, self-host it (see "Use it").';
-  document.getElementById('photos').hidden = true;
 }
+
+function offline(why) {
+  const saved = showSaved();
+  status.textContent = saved
+    ? `These are saved explanations: Inception V1 could not be fetched from TF Hub (${why}).`
+    : `Inception V1 could not be fetched from TF Hub (${why}), so the photographs are not ` +
+      'explained here; the shapes section above runs live with the model bundled with ' +
+      'ig-explainer. To run Inception V1 without TF Hub, self-host it (see "Use it").';
+  document.getElementById('photos').hidden = !saved;
+  retry.hidden = false;
+}
+
+retry.addEventListener('click', async () => {
+  retry.disabled = true;
+  status.textContent = 'Checking whether TF Hub can be reached…';
+  const again = await hubReachable();
+  retry.disabled = false;
+  if (again.ok) goLive();
+  else offline(again.why);
+});
+
+if (hub.ok) goLive();
+else offline(hub.why);

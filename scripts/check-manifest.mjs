@@ -1,10 +1,10 @@
-// Fails when custom-elements.json or the README's tables are stale (the JSDoc changed without
+// Fails when custom-elements.json or docs/reference.md's tables are stale (the JSDoc changed without
 // `npm run analyze`), or when the manifest leaves out an item of the public contract.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   MANIFEST,
-  README,
+  REFERENCE,
   ROOT,
   generateManifest,
   missingFromContract,
@@ -24,10 +24,10 @@ if (committed && committed !== fresh) {
   problems.push(`${MANIFEST} is stale: the element's JSDoc says something else.`);
 }
 const manifest = JSON.parse(fresh);
-const readme = readFileSync(join(ROOT, README), 'utf8');
+const readme = readFileSync(join(ROOT, REFERENCE), 'utf8');
 try {
   if (withTables(readme, readmeTables(manifest)) !== readme) {
-    problems.push(`${README}'s reference tables are stale.`);
+    problems.push(`${REFERENCE}'s reference tables are stale.`);
   }
 } catch (error) {
   problems.push(error.message);
@@ -40,4 +40,4 @@ if (problems.length) {
   console.error(`${problems.join('\n')}\nRun \`npm run analyze\` and commit the result.`);
   process.exit(1);
 }
-console.log(`${MANIFEST} and the ${README} tables are current and cover the public contract.`);
+console.log(`${MANIFEST} and the ${REFERENCE} tables are current and cover the public contract.`);

@@ -13,7 +13,12 @@ export interface LineChartOptions {
 
 const W = 240;
 const H = 140;
-const PAD = { left: 42, right: 8, top: 8, bottom: 28 };
+const PAD = { right: 8, top: 8, bottom: 28 };
+/** Room per character of a y label at the charts' 10px font (wide sans-serif digits: 0.64em). */
+const CHAR_WIDTH = 6.5;
+/** Gap between a y label and the axis, plus a margin at the left edge. */
+const LABEL_GAP = 4;
+const LABEL_MARGIN = 2;
 
 export function formatNumber(value: number): string {
   if (value === 0 || !Number.isFinite(value)) return String(value);
@@ -33,8 +38,13 @@ export function lineChart(options: LineChartOptions): TemplateResult {
   let yMin = finite.length ? Math.min(...finite) : 0;
   let yMax = finite.length ? Math.max(...finite) : 1;
   if (yMax === yMin) [yMin, yMax] = [yMin - 0.5, yMax + 0.5];
-  const px = (x: number) =>
-    PAD.left + ((x - xMin) / (xMax - xMin || 1)) * (W - PAD.left - PAD.right);
+  const yMaxText = formatNumber(yMax);
+  const yMinText = formatNumber(yMin);
+  // The plot starts where the longer y label ends, so that no label is cut at the left.
+  const left = Math.ceil(
+    LABEL_MARGIN + LABEL_GAP + CHAR_WIDTH * Math.max(yMaxText.length, yMinText.length),
+  );
+  const px = (x: number) => left + ((x - xMin) / (xMax - xMin || 1)) * (W - left - PAD.right);
   const py = (y: number) =>
     H - PAD.bottom - ((y - yMin) / (yMax - yMin)) * (H - PAD.top - PAD.bottom);
   const points: string[] = [];
@@ -47,13 +57,13 @@ export function lineChart(options: LineChartOptions): TemplateResult {
   const bottom = H - PAD.bottom;
   return html`<figure class="chart">
     <svg viewBox="0 0 ${W} ${H}" role="img" aria-label=${summary}>
-      ${svg`<line class="axis" x1=${PAD.left} y1=${PAD.top} x2=${PAD.left} y2=${bottom}></line>
-        <line class="axis" x1=${PAD.left} y1=${bottom} x2=${W - PAD.right} y2=${bottom}></line>
-        <text x=${PAD.left - 4} y=${PAD.top + 8} text-anchor="end">${formatNumber(yMax)}</text>
-        <text x=${PAD.left - 4} y=${bottom} text-anchor="end">${formatNumber(yMin)}</text>
-        <text x=${PAD.left} y=${H - 12} text-anchor="middle">${formatNumber(xMin)}</text>
+      ${svg`<line class="axis" x1=${left} y1=${PAD.top} x2=${left} y2=${bottom}></line>
+        <line class="axis" x1=${left} y1=${bottom} x2=${W - PAD.right} y2=${bottom}></line>
+        <text x=${left - LABEL_GAP} y=${PAD.top + 8} text-anchor="end">${yMaxText}</text>
+        <text x=${left - LABEL_GAP} y=${bottom} text-anchor="end">${yMinText}</text>
+        <text x=${left} y=${H - 12} text-anchor="middle">${formatNumber(xMin)}</text>
         <text x=${W - PAD.right} y=${H - 12} text-anchor="end">${formatNumber(xMax)}</text>
-        <text x=${(PAD.left + W - PAD.right) / 2} y=${H - 2} text-anchor="middle">${xLabel}</text>
+        <text x=${(left + W - PAD.right) / 2} y=${H - 2} text-anchor="middle">${xLabel}</text>
         <polyline class="line" points=${points.join(' ')}></polyline>`}
       ${
         cursor === undefined

@@ -76,6 +76,7 @@ export interface IgExplainer extends AttributeValues {}
  * @cssprop [--ig-radius=6px] - Corner radius of images and buttons.
  * @cssprop [--ig-gap=12px] - Space between the parts.
  * @cssprop [--ig-panel-min-width=9rem] - Narrowest image panel before panels wrap.
+ * @cssprop [--ig-panel-max-width=16rem] - Widest image panel (a small image is not blown up).
  * @cssprop [--ig-chart-line=var(--ig-accent)] - The charts' line colour.
  * @cssprop [--ig-font=inherit] - Font of the element.
  * @cssprop [--ig-color=inherit] - Text colour of the element.

@@ -32,10 +32,18 @@ export const styles = css`
     display: grid;
     gap: var(--ig-gap);
   }
+  /* The panels share one row while each can be --ig-panel-min-width wide, then wrap; a panel
+     is never wider than --ig-panel-max-width, so a small image is not blown up to the page's
+     width, and a wrapped panel takes its room without leaving an empty grid cell. */
   .panels {
-    display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, var(--ig-panel-min-width)), 1fr));
+    display: flex;
+    flex-wrap: wrap;
     gap: var(--ig-gap);
+  }
+  .panels > * {
+    flex: 1 1 0;
+    min-width: min(100%, var(--ig-panel-min-width));
+    max-width: var(--ig-panel-max-width, 16rem);
   }
   figure {
     margin: 0;

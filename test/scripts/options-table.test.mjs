@@ -1,11 +1,11 @@
 // node --test: the options table (src/shared/options.ts) is the one declaration of the attributes;
-// custom-elements.json, the JSX types and the README's attribute table must say the same.
+// custom-elements.json, the JSX types and the reference page's attribute table must say the same.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import ts from 'typescript';
 import { defaultText, loadOptions } from '../../scripts/options-table.mjs';
-import { README, TABLES_END, TABLES_START, elementDeclaration } from '../../scripts/manifest.mjs';
+import { REFERENCE, TABLES_END, TABLES_START, elementDeclaration } from '../../scripts/manifest.mjs';
 
 const options = await loadOptions();
 const fromTable = options.map((o) => [o.attribute, defaultText(o.default)]);
@@ -38,8 +38,8 @@ test('custom-elements.json lists the same attributes with the same defaults', ()
   }
 });
 
-test("the README's attribute table lists the same attributes with the same defaults", () => {
-  const readme = readFileSync(README, 'utf8');
+test("the reference page's attribute table lists the same attributes with the same defaults", () => {
+  const readme = readFileSync(REFERENCE, 'utf8');
   const tables = readme.slice(readme.indexOf(TABLES_START), readme.indexOf(TABLES_END));
   const attributes = tables.slice(tables.indexOf('### Attributes'), tables.indexOf('### Prop'));
   const rows = attributes
