@@ -1,6 +1,7 @@
 // The element's side of the options table (shared/options.ts): Lit property declarations with
 // their converters, and validation against the page's base URL. Nothing here names an attribute.
 import type { PropertyDeclarations } from 'lit';
+import { IgError } from '../shared/types.js';
 import { OPTIONS, type CheckedOptions, type OptionValues } from '../shared/options.js';
 import { validateOptions, type Validation } from '../shared/validate.js';
 
@@ -37,4 +38,12 @@ export function validateAttributes(
   getAttribute: (name: string) => string | null,
 ): Validation {
   return validateOptions(values, getAttribute, document.baseURI);
+}
+
+/** `explain()` with neither `src` nor a slotted `<img>`. */
+export function noImageError(): IgError {
+  return new IgError(
+    'image-load',
+    'There is no image to explain: set the src attribute or put an <img> inside <ig-explainer>.',
+  );
 }

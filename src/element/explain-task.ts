@@ -122,10 +122,11 @@ export class ExplainTask implements ReactiveController {
   }
 
   /** An error before any run (explain() without an image): shown for the current inputs. */
-  fail(error: IgError): void {
+  fail(error: IgError): IgError {
     this.runner.cancel();
     this.#key = this.#current;
     this.runner.fail(error);
+    return error;
   }
 
   #start(inputs: RunInputs): Promise<IgResult> {

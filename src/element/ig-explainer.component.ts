@@ -1,7 +1,5 @@
-import { LitElement, adoptStyles, type TemplateResult } from 'lit';
+import { adoptStyles, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { IgEventMap } from '../shared/events.js';
-import { pageOptions, type IgWorkers } from '../shared/page-options.js';
 import { IgError, type IgPrediction, type IgResult, type IgStatus } from '../shared/types.js';
 import { AttributeCheck } from './attribute-check.js';
 import {
@@ -15,12 +13,14 @@ import { ExplainTask, type RunInputs } from './explain-task.js';
 import { styles } from './ig-explainer.styles.js';
 import { LazyStartController } from './lazy-start.js';
 import { MaskPainter } from './mask-painter.js';
+import { PageWideOptions } from './page-wide-options.js';
 import { savedButtons } from './saved-controls.js';
 import { download, exportSaved, savedFileName } from './saved-export.js';
 import { SavedSource } from './saved-source.js';
 import { loadResultView, loadedResultView, resultViewSettled } from './result-view-loader.js';
 import { errorBox, explainButton, page, progressBars, type ViewModel } from './template.js';
-import { shownTopK, viewModel } from './view-state.js';
+import { noImageError } from './attributes.js';
+import { shownDetail, shownTopK, viewModel } from './view-state.js';
 
 // The option properties (`steps`, `modelUrl`…), declared by the options table.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
@@ -32,13 +32,11 @@ export interface IgExplainer extends AttributeValues {}
  * the attribution mask and its overlay, the top-k predictions, the completeness check and the
  * tutorial's two saturation plots.
  *
- * Changing an input attribute (`src`, `model-url`, `labels-url`, `baseline`, `seed`, `steps`,
- * `method`, `output`, `target`, `batch-size`, `fit`, `input-range`, `backend`, `tolerance`, `path`,
- * `noise-samples`, `noise-level`, `regions`)
- * cancels the running explanation and starts a new one once the element has started (at once for
- * `eager`, when near the viewport for `lazy`, after the first `explain()` or click for `manual`).
- * The display attributes (`top-k`, `overlay-alpha`, `colormap`, `polarity`, `clip-percentile`,
- * `controls`, `view`, `mask-top`) only redraw. An invalid value is shown in the element and fires `ig-error` with code
+ * Changing an input attribute (one whose change restarts the model, the prediction or the
+ * attribution in the options table: the reference says which) cancels the running explanation
+ * and starts a new one once the element has started (at once for `eager`, when near the viewport
+ * for `lazy`, after the first `explain()` or click for `manual`); the display attributes only
+ * redraw. An invalid value is shown in the element and fires `ig-error` with code
  * `invalid-attribute`; nothing is computed until it is fixed.
  *
  * @summary Integrated Gradients explanation of an image classifier, in the browser.
@@ -82,7 +80,7 @@ export interface IgExplainer extends AttributeValues {}
  * @cssprop [--ig-color=inherit] - Text colour of the element.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class IgExplainer extends LitElement {
+export class IgExplainer extends PageWideOptions {
   static override styles = styles;
 
   // One reactive property per row of the options table (shared/options.ts), typed by the
@@ -94,54 +92,6 @@ export class IgExplainer extends LitElement {
    * Reflected for CSS; set by the element (a value written to it is replaced on the next update).
    */
   @property({ reflect: true }) status: IgStatus = 'idle';
-
-  /**
-   * Page-wide: the URL of the worker script, for a page that serves it elsewhere than next to
-   * ig-explainer.js (a self-hosted copy, a CSP that allows only some worker URLs). Set it before
-   * the first explanation; null (the default) uses the bundled ig-explainer-worker.js.
-   */
-  static get workerUrl(): string | null {
-    return pageOptions.workerUrl;
-  }
-  static set workerUrl(url: string | null) {
-    pageOptions.workerUrl = url;
-  }
-
-  /**
-   * Page-wide: seconds without a byte after which a download (model, weights, labels, image)
-   * fails with its error code and the URL; default 30.
-   */
-  static get stallTimeout(): number {
-    return pageOptions.stallTimeout;
-  }
-  static set stallTimeout(seconds: number) {
-    pageOptions.stallTimeout = seconds;
-  }
-
-  /**
-   * Page-wide: the folder (a URL, relative to the page) holding TF.js's WASM binaries
-   * (tfjs-backend-wasm.wasm, -simd.wasm, -threaded-simd.wasm), for a page that hosts them
-   * elsewhere. Set it before the first explanation; null (the default) uses the binaries shipped
-   * in dist/wasm/, or emitted by the page's bundler.
-   */
-  static get wasmPaths(): string | null {
-    return pageOptions.wasmPaths;
-  }
-  static set wasmPaths(folder: string | null) {
-    pageOptions.wasmPaths = folder;
-  }
-
-  /**
-   * Page-wide: how many workers one explanation's path points are split across (each with its
-   * own TF.js and model copy), or 'auto' (from the cores and the device's memory). Experimental:
-   * the default is 1 for now.
-   */
-  static get workers(): IgWorkers {
-    return pageOptions.workers;
-  }
-  static set workers(value: IgWorkers) {
-    pageOptions.workers = value;
-  }
 
   constructor() {
     super();
@@ -189,14 +139,7 @@ export class IgExplainer extends LitElement {
     this.requestUpdate();
     if (!config) return Promise.reject(this.#attributes.error);
     const inputs = this.#inputs(config);
-    if (!inputs) {
-      const error = new IgError(
-        'image-load',
-        'There is no image to explain: set the src attribute or put an <img> inside <ig-explainer>.',
-      );
-      this.#task.fail(error);
-      return Promise.reject(error);
-    }
+    if (!inputs) return Promise.reject(this.#task.fail(noImageError()));
     this.#loadResultView();
     return this.#task.explain(inputs);
   }
@@ -313,15 +256,7 @@ export class IgExplainer extends LitElement {
   }
 
   #emit: Emit = (type, detail) => {
-    const shown =
-      type === 'ig-prediction'
-        ? {
-            predictions: (detail as IgEventMap['ig-prediction']['detail']).predictions.slice(
-              0,
-              shownTopK(this.topK),
-            ),
-          }
-        : detail;
+    const shown = shownDetail(type, detail, this.topK);
     this.dispatchEvent(new CustomEvent(type, { detail: shown, bubbles: true, composed: true }));
   };
 }

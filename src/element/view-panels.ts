@@ -42,16 +42,29 @@ export function maskedPanel(
   const [h, w] = mapped.shape;
   const percent = Math.round(config.maskTop * 100);
   const label = `The image with only the ${percent}% of pixels that mattered most for “${mapped.target.label}” shown; the rest is dimmed.`;
+  return coverPanel('masked', label, `Top ${percent}%`, [h, w], url, frame, fit);
+}
+
+/** The image under a canvas of the model grid's size (the masked and alpha views paint it). */
+function coverPanel(
+  part: 'masked' | 'alpha',
+  label: string,
+  caption: string,
+  [h, w]: readonly number[],
+  url: string | null,
+  frame: CssomStyles,
+  fit: CssomStyles,
+): TemplateResult {
   return panel(
     frame,
     html`${image(url, fit)}<canvas
-        part="masked"
+        part=${part}
         role="img"
         aria-label=${label}
         width=${w}
         height=${h}
       ></canvas>`,
-    `Top ${percent}%`,
+    caption,
   );
 }
 
@@ -64,17 +77,7 @@ export function alphaPanel(
 ): TemplateResult {
   const [h, w] = mapped.shape;
   const label = `The image shown as strongly as each pixel mattered for “${mapped.target.label}”.`;
-  return panel(
-    frame,
-    html`${image(url, fit)}<canvas
-        part="alpha"
-        role="img"
-        aria-label=${label}
-        width=${w}
-        height=${h}
-      ></canvas>`,
-    'Opacity = attribution',
-  );
+  return coverPanel('alpha', label, 'Opacity = attribution', [h, w], url, frame, fit);
 }
 
 /**

@@ -1,6 +1,7 @@
 // What the element shows, derived from its validated attributes and its explain task: the view
 // model that template.ts renders. Plain functions; no state of their own.
 import { DEFAULT_TOP_K, MAX_TOP_K } from '../shared/defaults.js';
+import type { IgEventMap } from '../shared/events.js';
 import type { IgPrediction, IgResult } from '../shared/types.js';
 import type { ExplainerConfig, Validation } from './attributes.js';
 import type { ExplainTask } from './explain-task.js';
@@ -75,4 +76,11 @@ function preview(
 function aspectRatio(shape: readonly number[] | undefined): string {
   const [h, w] = shape ?? [];
   return h && w && h > 0 && w > 0 ? `${w} / ${h}` : '1 / 1';
+}
+
+/** An event's detail as the page sees it: `ig-prediction` lists the shown top-k only. */
+export function shownDetail(type: string, detail: unknown, topK: number): unknown {
+  if (type !== 'ig-prediction') return detail;
+  const { predictions } = detail as IgEventMap['ig-prediction']['detail'];
+  return { predictions: predictions.slice(0, shownTopK(topK)) };
 }

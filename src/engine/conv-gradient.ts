@@ -1,5 +1,6 @@
 // The input gradient of a convolution, computed as a forward convolution.
 import * as tf from '@tensorflow/tfjs';
+import { lazyFilterGradient } from './gradients/lazy-filter.js';
 import { cropTo, isUndilated, spreadByStrides, transposedConv } from './gradients/transposed.js';
 
 type Conv2DAttrs = {
@@ -46,16 +47,7 @@ export function registerFastConvGradient(backends: readonly string[] = ['wasm'])
       if (!dx) return own.gradFunc(dy, saved, attrs);
       return {
         x: dx,
-        // Lazy: the tape asks for it only when the filter depends on what is differentiated.
-        filter: () => {
-          if (dilated) {
-            throw new Error(
-              'TensorFlow.js has no filter gradient for a dilated convolution; ig-explainer ' +
-                'computes input gradients only.',
-            );
-          }
-          return own.gradFunc(dy, saved, attrs).filter();
-        },
+        filter: lazyFilterGradient(own, [dy, saved, attrs], dilated, 'convolution'),
       };
     },
   });

@@ -1,7 +1,7 @@
 // The saved-explanation format (version 1): what `exportResult()` writes, `result-src` reads and
 // `npx ig-explainer explain` writes, as a TypeScript type. schema/saved-explanation.schema.json
 // is the same contract as a JSON schema; README "Saved explanations" documents it.
-import type { IgPath, IgPrediction, IgTimings } from '../shared/types.js';
+import type { IgPrediction, IgResult } from '../shared/types.js';
 
 export const SAVED_FORMAT = 'ig-explainer/saved-explanation';
 export const SAVED_VERSION = 1;
@@ -40,7 +40,25 @@ export interface SavedAttributions {
   data: string;
 }
 
-export interface SavedExplanation {
+/** The result's fields a saved file keeps as they are (target, shape, scores, path, timings…). */
+type SavedResultFields = Pick<
+  IgResult,
+  | 'target'
+  | 'shape'
+  | 'sum'
+  | 'scoreInput'
+  | 'scoreBaseline'
+  | 'delta'
+  | 'steps'
+  | 'method'
+  | 'baseline'
+  | 'output'
+  | 'backend'
+  | 'path'
+  | 'timings'
+>;
+
+export interface SavedExplanation extends SavedResultFields {
   format: typeof SAVED_FORMAT;
   version: typeof SAVED_VERSION;
   /** ISO 8601 time of the export. */
@@ -61,21 +79,8 @@ export interface SavedExplanation {
   };
   options: SavedOptions;
   predictions: IgPrediction[];
-  target: { index: number; label: string };
-  /** [h, w, c]: the model-input grid. */
-  shape: [number, number, number];
-  sum: number;
-  scoreInput: number;
-  scoreBaseline: number;
-  delta: number;
-  steps: number;
-  method: string;
-  baseline: string;
-  output: 'probability' | 'logit';
-  backend: string;
+  /** Where the live run ran (`worker` or `main`; the command-line tool writes its own name). */
   thread: string;
-  path: IgPath;
-  timings: IgTimings;
   /** The explained output at each baseline (IgResult.baselineScores), when the run gave them. */
   baselineScores?: number[];
   attributions: SavedAttributions;

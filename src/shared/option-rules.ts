@@ -60,6 +60,12 @@ export function parseNumber(text: string): number {
 
 const URL_PROTOCOLS = new Set(['http:', 'https:', 'data:', 'blob:']);
 
+/** A URL made absolute, or null when absent or blank (undefined: not a usable URL). */
+export function optionalUrl(value: unknown, base: string): string | null | undefined {
+  if (value === null || (typeof value === 'string' && !value.trim())) return null;
+  return typeof value === 'string' ? absoluteUrl(value, base) : undefined;
+}
+
 export function absoluteUrl(value: string, base: string): string | undefined {
   try {
     const url = new URL(value.trim(), base);

@@ -32,6 +32,7 @@ import {
 import { PATHS } from './paths.js';
 import {
   absoluteUrl,
+  optionalUrl,
   keyword,
   keywordHint,
   numberIn,
@@ -106,12 +107,7 @@ export const OPTIONS = [
     restarts: 'prediction',
     doc: 'The image to explain (a URL); a slotted `<img>` is used when absent.',
     fromAttribute: nullableText,
-    check: (v, base) =>
-      v === null || (typeof v === 'string' && !v.trim())
-        ? null
-        : typeof v === 'string'
-          ? absoluteUrl(v, base)
-          : undefined,
+    check: optionalUrl,
     hint: 'use the URL of an image (http, https, data or blob), or remove it and put an <img> inside the element',
     // The image travels decoded (ExplainRequest.image), not as this URL.
     request: false,
@@ -124,12 +120,7 @@ export const OPTIONS = [
     restarts: 'view',
     doc: 'URL of a saved explanation (`exportResult()`, `npx ig-explainer explain`): shown without loading TensorFlow.js or the model; a live run starts only on `explain()`, the Recompute button or `loading="eager"`.',
     fromAttribute: nullableText,
-    check: (v, base) =>
-      v === null || (typeof v === 'string' && !v.trim())
-        ? null
-        : typeof v === 'string'
-          ? absoluteUrl(v, base)
-          : undefined,
+    check: optionalUrl,
     hint: 'use the URL of a saved explanation (http, https, data or blob), or remove it',
     request: false,
   }),

@@ -5,7 +5,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import ts from 'typescript';
 import { defaultText, loadOptions } from '../../scripts/options-table.mjs';
-import { REFERENCE, TABLES_END, TABLES_START, elementDeclaration } from '../../scripts/manifest.mjs';
+import {
+  REFERENCE,
+  TABLES_END,
+  TABLES_START,
+  elementDeclaration,
+} from '../../scripts/manifest.mjs';
 
 const options = await loadOptions();
 const fromTable = options.map((o) => [o.attribute, defaultText(o.default)]);

@@ -1,5 +1,6 @@
 // The input gradient of a depthwise convolution as a forward depthwise convolution.
 import * as tf from '@tensorflow/tfjs';
+import { lazyFilterGradient } from './lazy-filter.js';
 import { cropTo, isUndilated, spreadByStrides, transposedConv } from './transposed.js';
 
 interface DepthwiseAttrs {
@@ -38,16 +39,7 @@ export function registerDepthwiseInputGradient(): void {
       const dx = depthwiseInputGradient(dy as tf.Tensor4D, x.shape, filter, a);
       return {
         x: dx,
-        // Lazy: the tape asks for it only when the filter depends on what is differentiated.
-        filter: () => {
-          if (dilated) {
-            throw new Error(
-              'TensorFlow.js has no filter gradient for a dilated depthwise convolution; ' +
-                'ig-explainer computes input gradients only.',
-            );
-          }
-          return own.gradFunc(dy, saved, attrs).filter();
-        },
+        filter: lazyFilterGradient(own, [dy, saved, attrs], dilated, 'depthwise convolution'),
       };
     },
   });
