@@ -72,7 +72,11 @@ function publicApi(options, types) {
 }
 
 export default {
-  globs: ['src/ig-explainer.ts', 'src/element/ig-explainer.component.ts', 'src/element/page-wide-options.ts'],
+  globs: [
+    'src/ig-explainer.ts',
+    'src/element/ig-explainer.component.ts',
+    'src/element/page-wide-options.ts',
+  ],
   outdir: '.',
   litelement: true,
   // package.json's customElements field is written by hand; the analyzer must not rewrite it.
