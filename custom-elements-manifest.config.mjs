@@ -64,6 +64,18 @@ function publicApi(options, types) {
             const table = tableItems(options);
             declaration.attributes = [...table.attributes, ...(declaration.attributes ?? [])];
             declaration.members = [...table.members, ...(declaration.members ?? [])];
+            // A property declared in `static properties` (`status`) has its attribute but no field.
+            const fields = new Set(declaration.members.map((m) => m.name));
+            for (const a of declaration.attributes) {
+              if (!a.fieldName || fields.has(a.fieldName)) continue;
+              const { name, fieldName, ...rest } = a;
+              declaration.members.push({
+                kind: 'field',
+                name: fieldName,
+                ...rest,
+                attribute: name,
+              });
+            }
           }
         }
       }

@@ -144,16 +144,17 @@ function plugins() {
 }
 
 /**
- * The options table's `doc` lines are for the manifest, the README and IDEs (read from the source
- * by scripts/options-table.mjs); the element never shows them, so the bundle leaves them out.
+ * The options table's `doc` lines and `type` texts are for the manifest, the README and IDEs (read
+ * from the source by scripts/options-table.mjs); the element never reads them, so the bundle
+ * leaves them out.
  */
 function dropOptionDocs() {
-  const DOC = /\bdoc:\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)/g;
+  const DOC = /\b(doc|type):\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)/g;
   return {
     name: 'ig-drop-option-docs',
     transform(code, id) {
       if (!id.replace(/\\/g, '/').endsWith('src/shared/options.ts')) return null;
-      return { code: code.replace(DOC, "doc: ''"), map: null };
+      return { code: code.replace(DOC, "$1: ''"), map: null };
     },
   };
 }

@@ -1,5 +1,4 @@
 import { adoptStyles, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
 import { IgError, type IgPrediction, type IgResult, type IgStatus } from '../shared/types.js';
 import { AttributeCheck } from './attribute-check.js';
 import {
@@ -85,17 +84,18 @@ export class IgExplainer extends PageWideOptions {
 
   // One reactive property per row of the options table (shared/options.ts), typed by the
   // interface of the same name above; their defaults are set in the constructor.
-  static override properties = optionProperties();
+  static override properties = { ...optionProperties(), status: { reflect: true } };
 
   /**
    * The phase: `idle`, `loading-model`, `predicting`, `attributing`, `done` or `error`.
    * Reflected for CSS; set by the element (a value written to it is replaced on the next update).
    */
-  @property({ reflect: true }) status: IgStatus = 'idle';
+  declare status: IgStatus;
 
   constructor() {
     super();
     Object.assign(this, optionDefaults());
+    this.status = 'idle';
   }
 
   readonly #lazy = new LazyStartController(this);
