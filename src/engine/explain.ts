@@ -225,6 +225,7 @@ export class Explainer {
           },
         });
         checkAborted(signal);
+        if (!Number.isFinite(ig.sum)) throw nonFiniteGradient(model.url);
         const regionMap = request.regions
           ? xraiRegionMap(ig.attributions, (await image.data()) as Float32Array, ig.shape)
           : undefined;
@@ -372,6 +373,18 @@ async function predict(
     );
   }
   return probabilities;
+}
+
+/** The gradient overflowed: no attribution can be made of this model at this image. */
+function nonFiniteGradient(url: string): IgError {
+  return new IgError(
+    'model-incompatible',
+    `The gradient of the model at ${url} is not finite at this image (its activations overflow ` +
+      'float32, or it divides by zero): check that input-range matches how the model was trained ' +
+      'and that its weights load as it was saved; a model whose own predictions do not change ' +
+      'with the image cannot be explained.',
+    'model-url',
+  );
 }
 
 function checkAborted(signal: AbortSignal): void {
