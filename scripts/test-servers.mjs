@@ -8,7 +8,7 @@
 // - `faults`: what real hosts do wrong (startFaultServer below): stalls, a model replaced at
 //   its URL with ETag / Last-Modified / Cache-Control, foreign weight paths, mismatched shapes.
 // Tests read the origins with executeServerCommand('ig-test-servers').
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { startStaticServer } from './static-server.mjs';
@@ -89,6 +89,8 @@ function startFaultServer({ root, staticOrigin }) {
       if ((match = path.match(/^\/(reshaped|reshaped-layers|undersized)\/(.+)$/))) {
         const dir = match[1] === 'reshaped' ? 'tiny-graph-10' : 'tiny-layers';
         if (match[2] !== 'model.json') {
+          // A loader asks for files a model may lack (metadata.json beside a layers model).
+          if (!existsSync(`${FIXTURES}/${dir}/${match[2]}`)) return res.writeHead(404, CORS).end();
           return res
             .writeHead(200, { 'Content-Type': 'application/octet-stream', ...CORS })
             .end(file(`${FIXTURES}/${dir}/${match[2]}`));
