@@ -98,7 +98,8 @@ export class Explainer {
         tf.tidy(() => {
           const decoded = imageToTensor(bitmap, undefined, what);
           const fitted = fitImage(decoded, model.height, model.width, request.fit);
-          return model.channels === 1 ? tf.image.rgbToGrayscale(fitted) : fitted;
+          // Luma as tf.image.rgbToGrayscale weighs it, without its Einsum (no WASM kernel).
+          return model.channels === 1 ? tf.sum(tf.mul(fitted, LUMA), -1, true) : fitted;
         });
       const image = onGrid(request.image, 'image');
       let baselines: tf.Tensor3D[] = [];
@@ -307,6 +308,9 @@ function nonFiniteGradient(url: string): IgError {
     'model-url',
   );
 }
+
+/** tf.image.rgbToGrayscale's weights of R, G and B. */
+const LUMA = [0.2989, 0.587, 0.114];
 
 function checkAborted(signal: AbortSignal): void {
   if (signal.aborted) throw abortError();

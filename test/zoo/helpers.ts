@@ -55,7 +55,9 @@ export async function preprocessed(model: ZooModel, url = ZOO_IMAGE): Promise<tf
   try {
     return tf.tidy(() => {
       const fitted = fitImage(imageToTensor(bitmap), model.inputSize, model.inputSize, 'pad');
-      return model.channels === 1 ? tf.image.rgbToGrayscale(fitted) : fitted;
+      return model.channels === 1
+        ? tf.sum(tf.mul(fitted, [0.2989, 0.587, 0.114]), -1, true)
+        : fitted;
     });
   } finally {
     bitmap.close();
