@@ -99,7 +99,9 @@ export class Explainer {
           const decoded = imageToTensor(bitmap, undefined, what);
           const fitted = fitImage(decoded, model.height, model.width, request.fit);
           // Luma as tf.image.rgbToGrayscale weighs it, without its Einsum (no WASM kernel).
-          return model.channels === 1 ? tf.sum(tf.mul(fitted, LUMA), -1, true) : fitted;
+          return model.channels === 1
+            ? (tf.sum(tf.mul(fitted, LUMA), -1, true) as tf.Tensor3D)
+            : fitted;
         });
       const image = onGrid(request.image, 'image');
       let baselines: tf.Tensor3D[] = [];
