@@ -56,7 +56,7 @@ export async function preprocessed(model: ZooModel, url = ZOO_IMAGE): Promise<tf
     return tf.tidy(() => {
       const fitted = fitImage(imageToTensor(bitmap), model.inputSize, model.inputSize, 'pad');
       return model.channels === 1
-        ? tf.sum(tf.mul(fitted, [0.2989, 0.587, 0.114]), -1, true)
+        ? (tf.sum(tf.mul(fitted, [0.2989, 0.587, 0.114]), -1, true) as tf.Tensor3D)
         : fitted;
     });
   } finally {
