@@ -7,6 +7,7 @@ import { summaryReporter } from './scripts/summary-reporter.mjs';
 import { testServers } from './scripts/test-servers.mjs';
 import { cspPage } from './scripts/wtr-csp-page.mjs';
 import { screenshots } from './scripts/wtr-screenshot.mjs';
+import { demoSaved } from './scripts/wtr-demo-saved.mjs';
 
 const executablePath = findChrome();
 if (!executablePath) {
@@ -32,6 +33,8 @@ export default {
     // A third origin serving a page under a strict CSP (test/bundle/), and screenshots of the demo.
     cspPage(),
     screenshots(),
+    // Saved explanations of the demo's photographs (test/bundle/demo.test.ts).
+    demoSaved(),
   ],
   browsers: [
     chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } }),

@@ -37,7 +37,7 @@ const photos = [...document.querySelectorAll('#photos ig-explainer')];
 const playground = document.getElementById('playground-element');
 const imageSelect = document.getElementById('playground-image');
 
-const [hub, shapes] = await Promise.all([hubReachable(), shapeImages()]);
+const [hub, shapes, SAVED] = await Promise.all([hubReachable(), shapeImages(), savedIndex()]);
 
 for (const { file, label } of shapes) {
   const el = document.createElement('ig-explainer');
@@ -73,11 +73,22 @@ document.getElementById('playground-polarity').addEventListener('change', (event
 showChoice();
 
 /**
- * Saved explanations of the photographs (the hook for `result-src`, branch savedel): map a
- * photograph's src to the URL of its saved explanation, and the section shows it at once, with
- * no model and no network. Empty until the saved files are committed.
+ * Saved explanations of the photographs (`result-src`), made by `node scripts/make-demo-saved.mjs`:
+ * saved/index.json maps each photograph's src to its file, and the section shows them at once,
+ * with no model and no network. `?saved=<index URL>` reads another index.
  */
-const SAVED = {};
+async function savedIndex() {
+  const index = new URL(
+    new URLSearchParams(location.search).get('saved') ?? 'saved/index.json',
+    location.href,
+  );
+  const response = await fetch(index).catch(() => null);
+  if (!response?.ok) return {};
+  const files = await response.json().catch(() => ({}));
+  return Object.fromEntries(
+    Object.entries(files).map(([src, file]) => [src, new URL(file, index).href]),
+  );
+}
 
 /** Shows each photograph's saved explanation where there is one; true when all have one. */
 function showSaved() {
@@ -87,24 +98,38 @@ function showSaved() {
 }
 
 const retry = document.getElementById('hub-retry');
+const hasSaved = showSaved();
 
 /** Explains the photographs live with Inception V1, from TF Hub. */
 function goLive() {
-  status.textContent =
-    'TF Hub answered: each photo is explained with Inception V1 when it scrolls into view.';
   retry.hidden = true;
   document.getElementById('photos').hidden = false;
-  for (const el of photos) el.loading = 'lazy';
+  if (hasSaved) {
+    status.textContent = 'TF Hub answered: each photo is being explained live with Inception V1.';
+    for (const el of photos) el.explain().catch(() => {});
+  } else {
+    status.textContent =
+      'TF Hub answered: each photo is explained with Inception V1 when it scrolls into view.';
+    for (const el of photos) el.loading = 'lazy';
+  }
 }
 
 function offline(why) {
-  const saved = showSaved();
-  status.textContent = saved
-    ? `These are saved explanations: Inception V1 could not be fetched from TF Hub (${why}).`
+  status.textContent = hasSaved
+    ? `These are saved explanations, made with Inception V1; it could not be fetched from TF Hub ` +
+      `now (${why}), so they are not recomputed here.`
     : `Inception V1 could not be fetched from TF Hub (${why}), so the photographs are not ` +
       'explained here; the shapes section above runs live with the model bundled with ' +
       'ig-explainer. To run Inception V1 without TF Hub, self-host it (see "Use it").';
-  document.getElementById('photos').hidden = !saved;
+  document.getElementById('photos').hidden = !hasSaved;
+  retry.hidden = false;
+}
+
+/** With saved explanations and TF Hub in reach: they are shown, and the button recomputes. */
+function savedWithHub() {
+  status.textContent =
+    'These are saved explanations, made with Inception V1: recompute them live in your browser.';
+  retry.textContent = 'Recompute live with Inception V1';
   retry.hidden = false;
 }
 
@@ -117,5 +142,6 @@ retry.addEventListener('click', async () => {
   else offline(again.why);
 });
 
-if (hub.ok) goLive();
+if (hub.ok && hasSaved) savedWithHub();
+else if (hub.ok) goLive();
 else offline(hub.why);

@@ -61,6 +61,50 @@ describe('the demo page', function () {
     }
   });
 
+  it('shows saved explanations of the photographs at once, offline, with no error', async () => {
+    // Made by scripts/make-demo-saved.mjs, as `npm run demo:saved` makes demo/saved/.
+    const index = await executeServerCommand<string>('ig-demo-saved');
+    await setViewport({ width: 1120, height: 1520 });
+    const frame = document.createElement('iframe');
+    frame.style.cssText = 'width: 1100px; height: 1500px; border: 0; background: white';
+    frame.src = `/demo/index.html?saved=${encodeURIComponent(index)}`;
+    document.body.append(frame);
+    try {
+      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      const doc = frame.contentDocument!;
+      const status = doc.getElementById('hub-status')!;
+      await waitUntil(() => !/Checking/.test(status.textContent!), 'the TF Hub check never ended', {
+        timeout: 20000,
+      });
+      expect(status.textContent).to.match(/saved explanations/);
+      expect(doc.getElementById('photos')!.hidden).to.equal(false);
+      expect(doc.getElementById('hub-retry')!.hidden).to.equal(false);
+      const photos = [...doc.querySelectorAll<IgExplainer>('#photos ig-explainer')];
+      expect(photos.length).to.equal(4);
+      await waitUntil(() => photos.every((el) => el.status !== 'idle'), 'a photo never loaded', {
+        timeout: 20000,
+      });
+      for (const el of photos) {
+        expect(el.status, `${el.src}: ${el.error?.message}`).to.equal('done');
+        await el.updateComplete;
+        const root = el.shadowRoot!;
+        expect(root.querySelector('[part~="error"]'), el.src).to.equal(null);
+        const mask = root.querySelector<HTMLCanvasElement>('canvas[part="mask"]')!;
+        const pixels = mask.getContext('2d')!.getImageData(0, 0, mask.width, mask.height).data;
+        const levels = new Set<number>();
+        for (let i = 0; i < pixels.length; i += 4) levels.add(pixels[i]);
+        expect(levels.size, `${el.src}: distinct red levels in the mask`).to.be.greaterThan(8);
+        expect(root.querySelector('[part="predictions"]')!.textContent).to.contain(
+          el.result!.target.label,
+        );
+      }
+      doc.getElementById('photos')!.scrollIntoView();
+      await executeServerCommand('ig-screenshot', { selector: 'iframe', name: 'demo-saved' });
+    } finally {
+      frame.remove();
+    }
+  });
+
   /** Elements (shadow roots included) whose content is wider than their box and not scrollable. */
   function overflowing(root: Document | ShadowRoot, view: Window & typeof globalThis): string[] {
     const found: string[] = [];
