@@ -33,8 +33,8 @@ export class ExplainTask implements ReactiveController {
   #key: string | null = null;
   /** Key of the current inputs (null: none valid, or no image). */
   #current: string | null = null;
-  /** cancel() was called: the same inputs do not start again by themselves. */
-  #held = false;
+  /** Key of the inputs cancel() stopped: they do not start again by themselves. */
+  #held: string | null = null;
   /** explain() was called since the element was connected: input changes restart the run. */
   #userStarted = false;
 
@@ -84,6 +84,7 @@ export class ExplainTask implements ReactiveController {
     // status is then not done/error): forget it, so that the element resumes when re-added.
     const { status } = this.runner;
     if (status !== 'done' && status !== 'error') this.#key = null;
+    this.#held = null;
     this.#userStarted = false;
   }
 
@@ -95,8 +96,9 @@ export class ExplainTask implements ReactiveController {
       return;
     }
     if (!connected) return;
+    if (this.#current === this.#held) return;
     const { running, status } = this.runner;
-    const settled = status === 'done' || status === 'error' || this.#held;
+    const settled = status === 'done' || status === 'error';
     if (this.#current === this.#key && (running || settled)) return;
     if (running || this.#userStarted || this.autoStart(inputs.config)) {
       this.#start(inputs).catch(() => {});
@@ -109,9 +111,12 @@ export class ExplainTask implements ReactiveController {
     return this.#start(inputs);
   }
 
-  /** Stops the running explanation; the same inputs do not start again by themselves. */
-  cancel(): void {
-    if (this.runner.running) this.#held = true;
+  /**
+   * Stops the running explanation; the inputs of this moment (`inputs`, the element's current
+   * ones, which may have changed since the run began) do not start again by themselves.
+   */
+  cancel(inputs: RunInputs | null): void {
+    if (this.runner.running) this.#held = inputs ? inputKey(inputs) : this.#key;
     this.runner.cancel();
   }
 
@@ -132,7 +137,7 @@ export class ExplainTask implements ReactiveController {
   #start(inputs: RunInputs): Promise<IgResult> {
     this.#key = inputKey(inputs);
     this.#current = this.#key;
-    this.#held = false;
+    this.#held = null;
     // top-k is display-only: ask for the most and show the first top-k.
     const input: ExplainInput = {
       ...requestOptions(inputs.config),

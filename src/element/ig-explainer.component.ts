@@ -154,7 +154,8 @@ export class IgExplainer extends PageWideOptions {
 
   /** Stops the running explanation; its `explain()` promise rejects with code `aborted`. */
   cancel(): void {
-    this.#task.cancel();
+    const { config } = this.#attributes.check();
+    this.#task.cancel(config && this.#inputs(config));
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {

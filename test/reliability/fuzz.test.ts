@@ -3,7 +3,9 @@
 // fast-check. Invariants: no ig-* event while the element is out of the page; every
 // ig-complete and every resolved explain() matches the attributes at that moment; at most one
 // ig-complete per request (explain(), an input change that restarts a run, a re-add); only `aborted` rejections, never an ig-error;
-// after the sequence, explain() gives the result of the final attributes; nothing uncaught; the
+// after the sequence, explain() gives the result of the final attributes, and an eager element
+// shows it by itself unless a cancel() stopped those very inputs (then it stays idle until
+// explain(): cancel() is not undone by `eager`); nothing uncaught; the
 // worker's tensors back to their level. IG_FUZZ_RUNS (sequences per loading mode, default 30: about 230 steps) and IG_FUZZ_SEED
 // come from the environment through the test server (web-test-runner gives the page no env);
 // a failure prints its seed and path: rerun with IG_FUZZ_SEED=... to replay it.
@@ -58,6 +60,15 @@ interface Seen {
 async function play(commands: Command[], loading: 'manual' | 'eager'): Promise<void> {
   const el: IgExplainer = makeElement({ src: IMAGES[0], steps: '2', baseline: 'black', loading });
   let request = 0;
+  // The inputs a cancel() stopped (cancel(), API.md: the same inputs do not start again by
+  // themselves); cleared by explain(), removal (re-added, it runs again) and an update that sees
+  // other inputs (a wait lets Lit update).
+  const inputsNow = () => `${el.steps} ${el.baseline} ${el.getAttribute('src')}`;
+  let held: string | null = null;
+  // explain() calls not settled yet, so certainly running (cleared by what stops every run):
+  // a cancel() then certainly stopped a run, and the element must stay idle.
+  const running = new Set<object>();
+  let heldRun = false;
   const seen: Seen[] = [];
   const listener = (event: Event) =>
     seen.push({
@@ -92,26 +103,36 @@ async function play(commands: Command[], loading: 'manual' | 'eager'): Promise<v
           // (reject? wait for the re-add?) is branch redesign's lifecycle; not asked here.
           if (!el.isConnected) break;
           request += 1;
+          held = null;
+          const token = {};
+          running.add(token);
           calls.push(
-            el.explain().then(
-              (result: IgResult) =>
-                result.steps === el.steps && result.baseline === el.baseline
-                  ? null
-                  : `explain() resolved with steps=${result.steps} baseline=${result.baseline} ` +
-                    `while the element has steps=${el.steps} baseline=${el.baseline}`,
-              (error: unknown) =>
-                isIgError(error) && error.code === 'aborted'
-                  ? null
-                  : `explain() rejected with ${String(error)}`,
-            ),
+            el
+              .explain()
+              .finally(() => running.delete(token))
+              .then(
+                (result: IgResult) =>
+                  result.steps === el.steps && result.baseline === el.baseline
+                    ? null
+                    : `explain() resolved with steps=${result.steps} baseline=${result.baseline} ` +
+                      `while the element has steps=${el.steps} baseline=${el.baseline}`,
+                (error: unknown) =>
+                  isIgError(error) && error.code === 'aborted'
+                    ? null
+                    : `explain() rejected with ${String(error)}`,
+              ),
           );
           break;
         }
         case 'cancel':
           el.cancel();
+          if (el.isConnected) [held, heldRun] = [inputsNow(), running.size > 0];
+          running.clear();
           break;
         case 'remove':
           el.remove();
+          held = null;
+          running.clear();
           break;
         case 'add':
           if (!el.isConnected) {
@@ -120,21 +141,38 @@ async function play(commands: Command[], loading: 'manual' | 'eager'): Promise<v
           }
           break;
         case 'wait':
+          if (held !== inputsNow()) held = null;
           await sleep(c.ms);
           break;
       }
     }
-    if (!el.isConnected) document.body.append(el);
+    if (!el.isConnected) {
+      document.body.append(el);
+      held = null;
+    }
     request += 1;
-    // Eager: back in the page, the element runs by itself for its current attributes.
+    await el.updateComplete;
+    // Eager: in the page, the element runs by itself for its current attributes, unless a
+    // cancel() stopped them (it may also have stopped nothing: then it ran as usual).
     const matches = () =>
       el.status === 'done' && el.result?.steps === el.steps && el.result.baseline === el.baseline;
-    if (loading === 'eager') {
+    const stopped =
+      loading === 'eager' && held === inputsNow() && (heldRun || el.status === 'idle');
+    if (stopped) {
+      expect(el.status, 'a cancelled eager element started again by itself').to.equal('idle');
+      const before = seen.length;
+      await sleep(300);
+      expect(el.status, 'a cancelled eager element started again by itself').to.equal('idle');
+      expect(
+        seen.slice(before).map((e) => e.type),
+        'events after cancel()',
+      ).to.deep.equal([]);
+    } else if (loading === 'eager') {
       await waitUntil(matches, 'an eager element in the page never showed its current inputs', {
         timeout: 20000,
       });
     }
-    const final = loading === 'eager' ? el.result! : await el.explain();
+    const final = loading === 'eager' && !stopped ? el.result! : await el.explain();
     const hung = sleep(60000).then(() => ['an explain() promise never settled']);
     const problems = (await Promise.race([Promise.all(calls), hung])).filter(Boolean);
     expect(problems, 'explain() promises').to.deep.equal([]);
@@ -181,34 +219,28 @@ describe('reliability: fuzzed lifecycle (fast-check)', function () {
   });
 
   for (const loading of ['manual', 'eager'] as const) {
-    // eager, open (issue 14): fast-check's shrunk counterexample [explain, cancel, wait 0] (seed
-    // 866739213) leaves the eager element short of a settled state within the wait; manual passes.
-    (loading === 'eager' ? it.skip : it)(
-      `loading=${loading}: random attribute changes, explain/cancel, removal and re-adding keep every invariant`,
-      async () => {
-        const env = await executeServerCommand<Record<string, string | undefined>, undefined>(
-          'ig-env',
-        );
-        const numRuns = Number(env.IG_FUZZ_RUNS ?? 30);
-        const seed =
-          env.IG_FUZZ_SEED === undefined ? Date.now() % 2 ** 31 : Number(env.IG_FUZZ_SEED);
-        // Warm-up, then the worker's level every sequence must come back to.
-        await play([], loading);
-        const baseline = await workerMemory();
-        console.log(`fuzz ${loading}: ${numRuns} sequences, seed ${seed} (IG_FUZZ_SEED=${seed})`);
-        await fc.assert(
-          fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 14 }), async (commands) => {
-            await play(commands, loading);
-            const memory = await workerMemory();
-            expect([memory.numTensors, memory.numBytes], 'worker tensors').to.deep.equal([
-              baseline.numTensors,
-              baseline.numBytes,
-            ]);
-            expect(guard.errors, 'uncaught').to.deep.equal([]);
-          }),
-          { numRuns, seed, includeErrorInReport: true },
-        );
-      },
-    );
+    it(`loading=${loading}: random attribute changes, explain/cancel, removal and re-adding keep every invariant`, async () => {
+      const env = await executeServerCommand<Record<string, string | undefined>, undefined>(
+        'ig-env',
+      );
+      const numRuns = Number(env.IG_FUZZ_RUNS ?? 30);
+      const seed = env.IG_FUZZ_SEED === undefined ? Date.now() % 2 ** 31 : Number(env.IG_FUZZ_SEED);
+      // Warm-up, then the worker's level every sequence must come back to.
+      await play([], loading);
+      const baseline = await workerMemory();
+      console.log(`fuzz ${loading}: ${numRuns} sequences, seed ${seed} (IG_FUZZ_SEED=${seed})`);
+      await fc.assert(
+        fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 14 }), async (commands) => {
+          await play(commands, loading);
+          const memory = await workerMemory();
+          expect([memory.numTensors, memory.numBytes], 'worker tensors').to.deep.equal([
+            baseline.numTensors,
+            baseline.numBytes,
+          ]);
+          expect(guard.errors, 'uncaught').to.deep.equal([]);
+        }),
+        { numRuns, seed, includeErrorInReport: true },
+      );
+    });
   }
 });
