@@ -55,12 +55,13 @@ export async function buildPages() {
 }
 
 /** A static server on the repo and headless Chromium; close() stops both. */
-export async function startBrowser() {
+export async function startBrowser({ headers } = {}) {
   const executablePath = findChrome();
   if (!executablePath) {
     throw new Error('No Chrome or Chromium found: install one or set CHROME_PATH.');
   }
-  const server = await startStaticServer({ root: ROOT });
+  // `headers(path)`: called for every file served (a benchmark's request log).
+  const server = await startStaticServer({ root: ROOT, headers });
   const browser = await puppeteer.launch({
     executablePath,
     headless: true,

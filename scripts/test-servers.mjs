@@ -206,7 +206,8 @@ export function testServers({ root = '.' } = {}) {
           cors: true,
           headers: (path) => {
             counts.set(path, (counts.get(path) ?? 0) + 1);
-            return {};
+            // As CDNs send it: pages may read the sizes in their resource timings.
+            return { 'Timing-Allow-Origin': '*' };
           },
         }),
         startStaticServer({ root, cors: false }),

@@ -148,8 +148,10 @@ export class IgExplainer extends PageWideOptions {
   exportResult(): Blob {
     const config = this.#attributes.validation.config;
     const predictions = this.#task.predictions;
-    const modelUrl = this.#task.runner.modelLoad?.modelUrl ?? config?.modelUrl[0];
-    return exportSaved(this.result, predictions, config, this.#imageUrl(), modelUrl);
+    const load = this.#task.runner.modelLoad;
+    const modelUrl = load?.modelUrl ?? config?.modelUrl[0];
+    const image = this.#imageUrl();
+    return exportSaved(this.result, predictions, config, image, modelUrl, load?.modelSha256 ?? '');
   }
 
   /** Stops the running explanation; its `explain()` promise rejects with code `aborted`. */

@@ -1,12 +1,14 @@
 // exportResult(): the element's latest result as a saved-explanation file (src/saved/format.ts),
-// with the options it was computed with and the image's content hash, which the client took
-// from the bytes it decoded (IgResult.imageSha256), so nothing is fetched again.
+// with the options it was computed with and the content hashes: the image's, which the client
+// took from the bytes it decoded (IgResult.imageSha256), and the model's, which the worker took
+// from the files it downloaded (ig-model-load's modelSha256), so nothing is fetched again.
 import type { IgPrediction, IgResult } from '../shared/types.js';
 import type { ExplainerConfig } from './attributes.js';
 import { loadedResultView } from './result-view-loader.js';
 
 /**
- * The saved file of `result`; `modelUrl` is the model the run loaded (ig-model-load). Throws a
+ * The saved file of `result`; `modelUrl` and `modelSha256` are the model the run loaded
+ * (ig-model-load). Throws a
  * DOMException `InvalidStateError` while there is no result.
  */
 export function exportSaved(
@@ -15,6 +17,7 @@ export function exportSaved(
   config: ExplainerConfig | null,
   image: string | null,
   modelUrl: string | undefined,
+  modelSha256: string,
 ): Blob {
   const view = loadedResultView();
   if (!result || !predictions || !config || !image || !modelUrl || !view) {
@@ -28,8 +31,7 @@ export function exportSaved(
     imageUrl,
     imageSha256: result.imageSha256 ?? '',
     modelUrl,
-    // Not computed in the browser yet: the worker does not return the model's hash.
-    modelSha256: '',
+    modelSha256,
     options: {
       steps: config.steps,
       method: config.method,

@@ -1,7 +1,8 @@
 // `result-src`: loads a saved explanation and shows it as the current inputs' result, without
 // TF.js, the worker or the model (the reader is its own small chunk, fetched with the first
 // saved file). A live run (explain(), Recompute, `loading="eager"`) replaces it; a file that cannot
-// be read, or was made from another image or model, is shown as the `result-load` error.
+// be read, or was made from another image or model (its URL, or the content hash of the model
+// this element has loaded, when it has), is shown as the `result-load` error.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { IgError, isIgError } from '../shared/types.js';
 import type { ExplainerConfig } from './attributes.js';
@@ -35,6 +36,14 @@ export class SavedSource implements ReactiveController {
     this.#key = null;
   }
 
+  /** The hash of the model a live run of this element loaded, if it is one of model-url's. */
+  #liveModelSha256(config: ExplainerConfig): string | undefined {
+    const load = this.task.runner.modelLoad;
+    if (!load?.modelSha256) return undefined;
+    const urls = config.modelUrl.map((url) => new URL(url, document.baseURI).href);
+    return urls.includes(load.modelUrl) ? load.modelSha256 : undefined;
+  }
+
   /** Each update: loads result-src when it, the image or the model changed. */
   sync(config: ExplainerConfig | null, imageUrl: string | null, connected: boolean): void {
     const url = config?.resultSrc ?? null;
@@ -58,6 +67,7 @@ export class SavedSource implements ReactiveController {
           signal,
           imageUrl: imageUrl ?? undefined,
           modelUrl: config.modelUrl,
+          modelSha256: this.#liveModelSha256(config),
         }),
       )
       .then(

@@ -77,6 +77,7 @@ export class Explainer {
         inputShape: model.inputShape,
         numClasses: head.numClasses,
         fromCache: model.fromCache,
+        modelSha256: model.sha256,
         ms: model.ms,
         outputKind: head.kind,
       });

@@ -6,6 +6,7 @@
 // ModelArtifacts (topology, weights, format, signature), which serves graph and layers models.
 import * as tf from '@tensorflow/tfjs';
 import { raceAbort } from '../shared/bounded-fetch.js';
+import { modelSha256 } from '../shared/sha256.js';
 import {
   ModelUnreachable,
   fetchModelJson,
@@ -18,6 +19,8 @@ const SCHEME = 'indexeddb://';
 const PREFIX = 'ig-explainer:';
 /** Where the validators travel inside the stored artifacts (removed again on read). */
 const VALIDATORS_KEY = 'ig-explainer:http-validators';
+/** Where the model's hash (shared/sha256.ts) travels, since the files' bytes are not kept. */
+const HASH_KEY = 'ig-explainer:model-sha256';
 
 /** Encoded: tf.io's model management splits keys at '://'. */
 function cacheKey(url: string): string {
@@ -31,6 +34,8 @@ function cacheAvailable(): boolean {
 export interface CachedModel {
   artifacts: tf.io.ModelArtifacts;
   validators: HttpValidators;
+  /** The model's hash as downloaded, or null (stored by a version that did not keep it). */
+  sha256: string | null;
 }
 
 /** The cached model from `url` with its validators, or null (none cached, or no IndexedDB). */
@@ -41,16 +46,17 @@ export async function readCachedEntry(url: string): Promise<CachedModel | null> 
     if (!handler?.load) return null;
     const stored = await handler.load();
     if (!stored.modelTopology || !stored.weightData) return null;
-    const { [VALIDATORS_KEY]: kept, ...metadata } = (stored.userDefinedMetadata ?? {}) as Record<
-      string,
-      unknown
-    >;
+    const {
+      [VALIDATORS_KEY]: kept,
+      [HASH_KEY]: sha256,
+      ...metadata
+    } = (stored.userDefinedMetadata ?? {}) as Record<string, unknown>;
     const validators = (kept as HttpValidators | undefined) ?? { etag: null, lastModified: null };
     const artifacts: tf.io.ModelArtifacts = { ...stored };
     if (Object.keys(metadata).length > 0)
       artifacts.userDefinedMetadata = metadata as { [key: string]: object };
     else delete artifacts.userDefinedMetadata;
-    return { artifacts, validators };
+    return { artifacts, validators, sha256: typeof sha256 === 'string' ? sha256 : null };
   } catch {
     // Not cached (the handler throws), or a broken or blocked database: a miss, never a failure.
     return null;
@@ -67,6 +73,7 @@ export async function writeCachedModel(
   url: string,
   artifacts: tf.io.ModelArtifacts,
   validators: HttpValidators = { etag: null, lastModified: null },
+  sha256: string | null = null,
 ): Promise<boolean> {
   if (!cacheAvailable()) return false;
   try {
@@ -78,6 +85,7 @@ export async function writeCachedModel(
       userDefinedMetadata: {
         ...(artifacts.userDefinedMetadata ?? {}),
         [VALIDATORS_KEY]: validators,
+        ...(sha256 ? { [HASH_KEY]: sha256 } : {}),
       },
     });
     return true;
@@ -100,6 +108,8 @@ export interface ObtainedModel {
   artifacts: tf.io.ModelArtifacts;
   /** Served from IndexedDB (revalidated, or the server unreachable). */
   fromCache: boolean;
+  /** The model's hash (shared/sha256.ts); '' for a copy cached without one while offline. */
+  sha256: string;
   /** Stores a fresh download (call once the model proved usable); a no-op otherwise. */
   commit(): Promise<void>;
 }
@@ -191,33 +201,44 @@ async function obtain(
   options: ModelFetchOptions,
 ): Promise<ObtainedModel> {
   const cached = useCache ? await readCachedEntry(url) : null;
-  const fromCache = (artifacts: tf.io.ModelArtifacts): ObtainedModel => ({
+  const fromCache = ({ artifacts, sha256 }: CachedModel): ObtainedModel => ({
     artifacts,
     fromCache: true,
+    sha256: sha256 ?? '',
     commit: async () => {},
   });
   let answer;
   try {
-    answer = await fetchModelJson(jsonUrl, { ...options, validators: cached?.validators });
+    // A copy without its hash is fetched whole (no validators), so the hash can be taken.
+    const validators = cached?.sha256 ? cached.validators : null;
+    answer = await fetchModelJson(jsonUrl, { ...options, validators });
   } catch (error) {
     // Offline, a stalled or failing server: the cached copy is the best there is.
-    if (cached && error instanceof ModelUnreachable) return fromCache(cached.artifacts);
+    if (cached && error instanceof ModelUnreachable) return fromCache(cached);
     throw error;
   }
-  if (answer.kind === 'not-modified' && cached) return fromCache(cached.artifacts);
+  if (answer.kind === 'not-modified' && cached) return fromCache(cached);
   if (answer.kind === 'not-modified') throw new Error('unreachable: 304 without validators');
   const artifacts = await fetchWeights(jsonUrl, answer.modelJson, { ...options, fresh: !!cached });
+  const sha256 = await modelSha256(answer.bytes, weightFiles(artifacts));
   const { validators, noStore } = answer;
   if (noStore || !useCache) {
     // no-store: not kept at all, and an older copy goes too.
     if (useCache && cached) await deleteCachedModel(url);
-    return { artifacts, fromCache: false, commit: async () => {} };
+    return { artifacts, fromCache: false, sha256, commit: async () => {} };
   }
   return {
     artifacts,
     fromCache: false,
+    sha256,
     commit: async () => {
-      await writeCachedModel(url, artifacts, validators);
+      await writeCachedModel(url, artifacts, validators, sha256);
     },
   };
+}
+
+/** The weight files of freshly fetched artifacts, in manifest order, as fetchWeights keeps them. */
+function weightFiles({ weightData }: tf.io.ModelArtifacts): ArrayBuffer[] {
+  if (weightData === undefined) return [];
+  return Array.isArray(weightData) ? weightData : [weightData];
 }

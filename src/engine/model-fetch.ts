@@ -29,7 +29,14 @@ export interface ModelFetchOptions {
 export type ModelJsonAnswer =
   /** The server says the cached copy is current (304, or the same validators). */
   | { kind: 'not-modified' }
-  | { kind: 'model'; modelJson: tf.io.ModelJSON; validators: HttpValidators; noStore: boolean };
+  | {
+      kind: 'model';
+      modelJson: tf.io.ModelJSON;
+      /** model.json's bytes as served: the model hash starts from them (shared/sha256.ts). */
+      bytes: Uint8Array;
+      validators: HttpValidators;
+      noStore: boolean;
+    };
 
 /**
  * The model could not be reached (no answer, a stall, a 5xx): a cached copy may stand in.
@@ -101,7 +108,7 @@ export async function fetchModelJson(
       'model-url',
     );
   }
-  return { kind: 'model', modelJson, validators: now, noStore: noStore(response) };
+  return { kind: 'model', modelJson, bytes: text, validators: now, noStore: noStore(response) };
 }
 
 function noStore(response: Response): boolean {

@@ -34,6 +34,8 @@ export interface LoadedModel {
   /** A Teachable Machine export's labels (its metadata.json), or null. */
   labels: readonly string[] | null;
   fromCache: boolean;
+  /** The model's hash (shared/sha256.ts: model.json and its weight files as served). */
+  sha256: string;
   /** Download (or cache read), construction and warm-up. */
   ms: number;
   /** Pixels as the model expects them, [N, height, width, channels], to the default head's own output. */
@@ -131,6 +133,7 @@ async function loadOne(url: string, options: LoadModelOptions): Promise<LoadedMo
       url,
       format,
       fromCache,
+      sha256: obtained.sha256,
       ms: performance.now() - start,
       inputShape: [-1, height, width, channels],
       numClasses: defaultHead.numClasses,

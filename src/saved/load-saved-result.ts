@@ -13,6 +13,8 @@ export interface LoadSavedOptions {
   imageUrl?: string;
   /** The page's model-url (space-separated list, or the resolved URLs). */
   modelUrl?: string | readonly string[];
+  /** SHA-256 of the model the element has loaded (ig-model-load), when it has one. */
+  modelSha256?: string;
   /** No bytes for this long ends a download; default the page-wide `IgExplainer.stallTimeout`. */
   stallTimeoutMs?: number;
 }
@@ -43,7 +45,9 @@ export async function loadSavedResult(
       : typeof options.modelUrl === 'string'
         ? options.modelUrl.trim().split(/\s+/).filter(Boolean)
         : options.modelUrl;
-  const { result, predictions } = decodeSavedResult(text, url, { imageSha256, modelUrls });
+  const { modelSha256 } = options;
+  const expect = { imageSha256, modelUrls, modelSha256 };
+  const { result, predictions } = decodeSavedResult(text, url, expect);
   return { ...result, ...(imageSha256 ? { imageSha256 } : {}), predictions };
 }
 

@@ -91,6 +91,11 @@ export interface SavedExpectations {
   imageSha256?: string;
   /** The page's model URLs (model-url, resolved); checked when the file names a URL. */
   modelUrls?: readonly string[];
+  /**
+   * SHA-256 (hex) of the model the element has loaded (ig-model-load's modelSha256), when it
+   * has; checked when the file holds one too.
+   */
+  modelSha256?: string;
 }
 
 /**
@@ -158,6 +163,21 @@ export function decodeSavedResult(
       `The saved explanation ${source} was made with another model (${saved.model.url}) than ` +
         `model-url (${expect.modelUrls.join(' ')}): set model-url to that model, or export the ` +
         'explanation again with this one.',
+      'result-src',
+    );
+  }
+  if (
+    expect.modelSha256 &&
+    typeof saved.model.sha256 === 'string' &&
+    saved.model.sha256 !== '' &&
+    saved.model.sha256 !== expect.modelSha256
+  ) {
+    throw new IgError(
+      'result-load',
+      `The saved explanation ${source} was made with another model (${saved.model.url}) than ` +
+        'the one this element loaded: its content hash differs (the files behind the URL ' +
+        'changed, or it was exported elsewhere). Export the explanation again with this model, ' +
+        'or point model-url at the model it was made with.',
       'result-src',
     );
   }

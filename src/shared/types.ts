@@ -92,6 +92,12 @@ export interface IgModelLoadDetail {
   inputShape: [number, number, number, number] | number[];
   numClasses: number;
   fromCache: boolean;
+  /**
+   * SHA-256 (hex) of the model's files as served (model.json, then each weight file: see
+   * `modelSha256`), the saved format's `model.sha256`; '' only for a copy cached by an older
+   * version and loaded while its server is unreachable.
+   */
+  modelSha256: string;
   ms: number;
   /** What the explained output is: logits, a final softmax, or a sigmoid. */
   outputKind: 'logits' | 'softmax' | 'sigmoid';

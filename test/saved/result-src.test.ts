@@ -195,4 +195,29 @@ describe('result-src: a saved explanation through the element', function () {
     const message = await resultLoadError(await shown(blobUrl(text), { model: other }));
     expect(message).to.match(/another model/);
   });
+
+  it('a file of the same model URL but another model hash than the loaded model is result-load', async () => {
+    const el = await fixture<IgExplainer>(html`
+      <ig-explainer
+        src=${SHAPES_IMAGE}
+        model-url=${SHAPES_MODEL}
+        labels-url=${SHAPES_LABELS}
+        steps="8"
+        loading="manual"
+      ></ig-explainer>
+    `);
+    await el.explain();
+    const exported = JSON.parse(await el.exportResult().text());
+    expect(exported.model.sha256).to.match(/^[0-9a-f]{64}$/);
+    // The files behind the URL changed since the file was made (another hash, same URL).
+    const other = { ...exported, model: { ...exported.model, sha256: '0'.repeat(64) } };
+    el.resultSrc = blobUrl(JSON.stringify(other));
+    const message = await resultLoadError(el);
+    expect(message).to.match(/made with another model .* than the one this element loaded/);
+    // Its own export, of the model it loaded, is shown.
+    el.resultSrc = blobUrl(JSON.stringify(exported));
+    await waitUntil(() => el.status === 'done', 'its own export was not shown', { timeout: 10000 });
+    expect(el.result?.steps).to.equal(8);
+    expect(el.error).to.equal(null);
+  });
 });

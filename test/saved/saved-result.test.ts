@@ -217,6 +217,27 @@ describe('saved explanations: format', () => {
         ),
       ).to.match(/made with another model .*shapes\/model\.json.* than model-url/);
     });
+
+    it('made with another model than the loaded one (same URL, other content hash)', () => {
+      const { sha256 } = JSON.parse(text).model;
+      expect(sha256).to.match(/^[0-9a-f]{64}$/);
+      const loaded = { modelUrls: [live.meta.modelUrl], modelSha256: 'f'.repeat(64) };
+      expect(resultLoadMessage(() => decodeSavedResult(text, 'h.json', loaded))).to.match(
+        /made with another model .*shapes\/model\.json.* than the one this element loaded: its content hash differs/,
+      );
+      // The same model loaded, or none known yet: read.
+      const same = { modelUrls: [live.meta.modelUrl], modelSha256: sha256 };
+      expect(decodeSavedResult(text, 'i.json', same).result.target).to.deep.equal(
+        live.result.target,
+      );
+      expect(decodeSavedResult(text, 'j.json', { modelUrls: [live.meta.modelUrl] })).to.be.ok;
+      // A file without a model hash (exported before the worker sent it) is not refused by it.
+      const unhashed = JSON.stringify({
+        ...JSON.parse(text),
+        model: { url: live.meta.modelUrl, sha256: '' },
+      });
+      expect(decodeSavedResult(unhashed, 'k.json', loaded)).to.be.ok;
+    });
   });
 
   it('encodes deterministically apart from the export time', () => {
