@@ -21,152 +21,144 @@ function baselineItem(item: string, base: string): string | undefined {
   return keyword(BASELINES)(item) ?? (/[/.:]/.test(item) ? absoluteUrl(item, base) : undefined);
 }
 
-export const baseline = option<'baseline', string, string, 'baseline', string, 'baseline'>({
-  attribute: 'baseline',
-  property: 'baseline',
-  type: 'string',
-  default: 'black',
-  restarts: 'attribution',
-  doc: '`black`, `white`, `random`, `blur` or an image URL, or several (averaged): the IG start.',
-  fromAttribute: (v) => v ?? 'black',
-  // The checked value stays one text (kinds lower-cased, URLs absolute, one space apart): the
-  // client splits it, decodes each URL and sends `baselines` when there are several.
-  check: (v, base) => {
-    const items = words(v).map((item) => baselineItem(item, base));
-    return items.length && items.every(Boolean) ? items.join(' ') : undefined;
-  },
-  hint: `use ${BASELINES.join(', ')} or an image URL, or several of these separated by spaces`,
-  request: 'baseline',
-});
-
-export const seed = numeric(
-  'seed',
-  'seed',
-  { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, integer: true, fallback: 0 },
-  {
+export const ATTRIBUTION_OPTIONS = {
+  baseline: option<'baseline', string, string, 'baseline', string, 'baseline'>({
+    attribute: 'baseline',
+    property: 'baseline',
+    type: 'string',
+    default: 'black',
     restarts: 'attribution',
-    doc: 'Seed of `random` and any other randomness.',
-    hint: 'use a whole number, such as 0',
-  },
-);
-
-export const steps = numeric(
-  'steps',
-  'steps',
-  { min: 1, max: MAX_STEPS, integer: true, fallback: DEFAULT_STEPS },
-  {
+    doc: '`black`, `white`, `random`, `blur` or an image URL, or several (averaged): the IG start.',
+    fromAttribute: (v) => v ?? 'black',
+    // The checked value stays one text (kinds lower-cased, URLs absolute, one space apart): the
+    // client splits it, decodes each URL and sends `baselines` when there are several.
+    check: (v, base) => {
+      const items = words(v).map((item) => baselineItem(item, base));
+      return items.length && items.every(Boolean) ? items.join(' ') : undefined;
+    },
+    hint: `use ${BASELINES.join(', ')} or an image URL, or several of these separated by spaces`,
+    request: 'baseline',
+  }),
+  seed: numeric(
+    'seed',
+    'seed',
+    { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, integer: true, fallback: 0 },
+    {
+      restarts: 'attribution',
+      doc: 'Seed of `random` and any other randomness.',
+      hint: 'use a whole number, such as 0',
+    },
+  ),
+  steps: numeric(
+    'steps',
+    'steps',
+    { min: 1, max: MAX_STEPS, integer: true, fallback: DEFAULT_STEPS },
+    {
+      restarts: 'attribution',
+      doc: "Segments of the straight-line path (the tutorial's `m_steps`), 1 to 4096.",
+    },
+  ),
+  method: keywords('method', 'method', METHODS, DEFAULT_METHOD, {
     restarts: 'attribution',
-    doc: "Segments of the straight-line path (the tutorial's `m_steps`), 1 to 4096.",
-  },
-);
-
-export const method = keywords('method', 'method', METHODS, DEFAULT_METHOD, {
-  restarts: 'attribution',
-  doc: 'Integration rule: `gausslegendre`, `trapezoid`, `riemann-left`, `riemann-right` or `riemann-middle`.',
-});
-
-export const output = keywords('output', 'output', OUTPUTS, 'probability', {
-  restarts: 'attribution',
-  doc: "What is explained: the target's softmax `probability` or its `logit`.",
-});
-
-export const target = option<
-  'target',
-  'auto' | number | string,
-  'auto' | number | string,
-  'target',
-  string | number,
-  'target'
->({
-  attribute: 'target',
-  property: 'target',
-  type: "'auto' | number | string",
-  default: 'auto',
-  restarts: 'attribution',
-  doc: '`auto` (the top-1 class), a class index, or a label text.',
-  fromAttribute: (v) =>
-    v === null || v.trim().toLowerCase() === 'auto'
-      ? 'auto'
-      : /^\s*\d+\s*$/.test(v)
-        ? Number(v)
-        : v,
-  check: (v) => {
-    if (v === 'auto' || (typeof v === 'number' && Number.isInteger(v) && v >= 0)) return v;
-    if (typeof v !== 'string' || !v.trim()) return;
-    if (/^\s*\d+\s*$/.test(v)) return Number(v);
-    if (!Number.isNaN(parseNumber(v))) return;
-    return v.trim().toLowerCase() === 'auto' ? 'auto' : v.trim();
-  },
-  hint: 'use auto, a class index (0, 1, 2, …) or a class label',
-  request: 'target',
-});
-
-export const batchSize = option<
-  'batchSize',
-  number | 'auto',
-  number | 'auto',
-  'batchSize',
-  number | string,
-  'batch-size'
->({
-  attribute: 'batch-size',
-  property: 'batchSize',
-  type: "number | 'auto'",
-  default: 'auto',
-  restarts: 'attribution',
-  doc: 'Path points per model call, or `auto`.',
-  fromAttribute: (v) => (v === null || v.trim().toLowerCase() === 'auto' ? 'auto' : parseNumber(v)),
-  check: (v) => (v === 'auto' ? v : numberIn(1, MAX_BATCH, true)(v)),
-  hint: `use auto or a whole number from 1 to ${MAX_BATCH}`,
-  request: 'batchSize',
-});
-
-export const tolerance = option<
-  'tolerance',
-  number | null,
-  number | null,
-  'tolerance',
-  number | string,
-  'tolerance'
->({
-  attribute: 'tolerance',
-  property: 'tolerance',
-  type: 'number | null',
-  default: null,
-  restarts: 'attribution',
-  doc: 'Relative completeness error, in (0, 1), at which a progressive run may stop early.',
-  fromAttribute: (v) => (v === null ? null : parseNumber(v)),
-  check: (v) => (v === null ? null : numberIn(0, 1, false, true)(v)),
-  hint: 'use a number between 0 and 1 (exclusive), such as 0.05, or remove the attribute to run every step',
-  request: 'tolerance',
-});
-
-export const path = keywords('path', 'path', PATHS, DEFAULT_PATH, {
-  restarts: 'attribution',
-  doc: 'The path: `straight` (IG), `blur` (Blur IG) or `guided` (Guided IG).',
-});
-
-export const noiseSamples = numeric(
-  'noise-samples',
-  'noiseSamples',
-  { min: 0, max: MAX_NOISE_SAMPLES, integer: true, fallback: DEFAULT_NOISE_SAMPLES },
-  {
+    doc: 'Integration rule: `gausslegendre`, `trapezoid`, `riemann-left`, `riemann-right` or `riemann-middle`.',
+  }),
+  output: keywords('output', 'output', OUTPUTS, 'probability', {
     restarts: 'attribution',
-    doc: 'SmoothGrad: noisy copies of the image averaged, 0 to 256; 0 = off.',
-  },
-);
-
-export const noiseLevel = numeric(
-  'noise-level',
-  'noiseLevel',
-  { min: 0, max: 1, integer: false, fallback: DEFAULT_NOISE_LEVEL },
-  {
+    doc: "What is explained: the target's softmax `probability` or its `logit`.",
+  }),
+  target: option<
+    'target',
+    'auto' | number | string,
+    'auto' | number | string,
+    'target',
+    string | number,
+    'target'
+  >({
+    attribute: 'target',
+    property: 'target',
+    type: "'auto' | number | string",
+    default: 'auto',
     restarts: 'attribution',
-    doc: "SmoothGrad's noise std, a fraction of the input's range, 0 to 1.",
-  },
-);
-
-export const regions = flag('regions', 'regions', {
-  restarts: 'attribution',
-  doc: 'XRAI: the mask ranks image regions (`result.regionMap`).',
-});
+    doc: '`auto` (the top-1 class), a class index, or a label text.',
+    fromAttribute: (v) =>
+      v === null || v.trim().toLowerCase() === 'auto'
+        ? 'auto'
+        : /^\s*\d+\s*$/.test(v)
+          ? Number(v)
+          : v,
+    check: (v) => {
+      if (v === 'auto' || (typeof v === 'number' && Number.isInteger(v) && v >= 0)) return v;
+      if (typeof v !== 'string' || !v.trim()) return;
+      if (/^\s*\d+\s*$/.test(v)) return Number(v);
+      if (!Number.isNaN(parseNumber(v))) return;
+      return v.trim().toLowerCase() === 'auto' ? 'auto' : v.trim();
+    },
+    hint: 'use auto, a class index (0, 1, 2, …) or a class label',
+    request: 'target',
+  }),
+  batchSize: option<
+    'batchSize',
+    number | 'auto',
+    number | 'auto',
+    'batchSize',
+    number | string,
+    'batch-size'
+  >({
+    attribute: 'batch-size',
+    property: 'batchSize',
+    type: "number | 'auto'",
+    default: 'auto',
+    restarts: 'attribution',
+    doc: 'Path points per model call, or `auto`.',
+    fromAttribute: (v) =>
+      v === null || v.trim().toLowerCase() === 'auto' ? 'auto' : parseNumber(v),
+    check: (v) => (v === 'auto' ? v : numberIn(1, MAX_BATCH, true)(v)),
+    hint: `use auto or a whole number from 1 to ${MAX_BATCH}`,
+    request: 'batchSize',
+  }),
+  tolerance: option<
+    'tolerance',
+    number | null,
+    number | null,
+    'tolerance',
+    number | string,
+    'tolerance'
+  >({
+    attribute: 'tolerance',
+    property: 'tolerance',
+    type: 'number | null',
+    default: null,
+    restarts: 'attribution',
+    doc: 'Relative completeness error, in (0, 1), at which a progressive run may stop early.',
+    fromAttribute: (v) => (v === null ? null : parseNumber(v)),
+    check: (v) => (v === null ? null : numberIn(0, 1, false, true)(v)),
+    hint: 'use a number between 0 and 1 (exclusive), such as 0.05, or remove the attribute to run every step',
+    request: 'tolerance',
+  }),
+  path: keywords('path', 'path', PATHS, DEFAULT_PATH, {
+    restarts: 'attribution',
+    doc: 'The path: `straight` (IG), `blur` (Blur IG) or `guided` (Guided IG).',
+  }),
+  noiseSamples: numeric(
+    'noise-samples',
+    'noiseSamples',
+    { min: 0, max: MAX_NOISE_SAMPLES, integer: true, fallback: DEFAULT_NOISE_SAMPLES },
+    {
+      restarts: 'attribution',
+      doc: 'SmoothGrad: noisy copies of the image averaged, 0 to 256; 0 = off.',
+    },
+  ),
+  noiseLevel: numeric(
+    'noise-level',
+    'noiseLevel',
+    { min: 0, max: 1, integer: false, fallback: DEFAULT_NOISE_LEVEL },
+    {
+      restarts: 'attribution',
+      doc: "SmoothGrad's noise std, a fraction of the input's range, 0 to 1.",
+    },
+  ),
+  regions: flag('regions', 'regions', {
+    restarts: 'attribution',
+    doc: 'XRAI: the mask ranks image regions (`result.regionMap`).',
+  }),
+} as const;

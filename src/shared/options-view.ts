@@ -12,116 +12,101 @@ import { keyword, option, optionalUrl } from './option-rules.js';
 
 const DEFAULT_VIEW = 'image mask overlay';
 
-export const resultSrc = option<
-  'resultSrc',
-  string | null,
-  string | null,
-  false,
-  string,
-  'result-src'
->({
-  attribute: 'result-src',
-  property: 'resultSrc',
-  type: 'string | null',
-  default: null,
-  restarts: 'view',
-  doc: 'URL of a saved explanation (`exportResult()`, `npx ig-explainer explain`): shown without loading TensorFlow.js or the model; a live run starts only on `explain()`, the Recompute button or `loading="eager"`.',
-  fromAttribute: nullableText,
-  check: optionalUrl,
-  hint: 'use the URL of a saved explanation (http, https, data or blob), or remove it',
-  request: false,
-});
-
-export const alt = option<'alt', string | null, string | null, false, string, 'alt'>({
-  attribute: 'alt',
-  property: 'alt',
-  type: 'string | null',
-  default: null,
-  restarts: 'view',
-  doc: "Text alternative of the image; defaults to the slotted image's `alt` or a generic one.",
-  fromAttribute: nullableText,
-  check: (v) => (v === null || typeof v === 'string' ? v : String(v)),
-  hint: 'use a text',
-  request: false,
-});
-
-export const loading = keywords('loading', 'loading', LOADINGS, 'lazy', {
-  restarts: 'none',
-  reflect: true,
-  doc: '`lazy` (near the viewport), `eager` (at once) or `manual` (on `explain()` or a click).',
-  request: false,
-});
-
-export const topK = numeric(
-  'top-k',
-  'topK',
-  { min: 1, max: MAX_TOP_K, integer: true, fallback: DEFAULT_TOP_K },
-  // The worker is always asked for the most; the element shows the first top-k.
-  { restarts: 'view', doc: 'Number of predictions listed, 1 to 20.', request: false },
-);
-
-export const overlayAlpha = numeric(
-  'overlay-alpha',
-  'overlayAlpha',
-  { min: 0, max: 1, integer: false, fallback: DEFAULT_OVERLAY_ALPHA },
-  { restarts: 'view', doc: 'Opacity of the attribution overlay, 0 to 1.', request: false },
-);
-
-export const colormap = keywords('colormap', 'colormap', COLORMAPS, 'inferno', {
-  restarts: 'view',
-  reflect: true,
-  doc: 'Colours of mask and overlay: `inferno`, `viridis`, `magma`, `gray`, or `diverging` (signed).',
-  request: false,
-});
-
-export const polarity = keywords('polarity', 'polarity', POLARITIES, 'absolute', {
-  restarts: 'view',
-  reflect: true,
-  doc: "Which attributions the mask shows: `absolute` (sum of |attr|, the tutorial's), `positive` or `negative`.",
-  request: false,
-});
-
-export const clipPercentile = numeric(
-  'clip-percentile',
-  'clipPercentile',
-  { min: 50, max: 100, integer: false, fallback: DEFAULT_CLIP_PERCENTILE },
-  {
+export const VIEW_OPTIONS = {
+  resultSrc: option<'resultSrc', string | null, string | null, false, string, 'result-src'>({
+    attribute: 'result-src',
+    property: 'resultSrc',
+    type: 'string | null',
+    default: null,
     restarts: 'view',
-    doc: 'Mask values above this percentile (50 to 100) are clipped.',
+    doc: 'URL of a saved explanation (`exportResult()`, `npx ig-explainer explain`): shown without loading TensorFlow.js or the model; a live run starts only on `explain()`, the Recompute button or `loading="eager"`.',
+    fromAttribute: nullableText,
+    check: optionalUrl,
+    hint: 'use the URL of a saved explanation (http, https, data or blob), or remove it',
     request: false,
-  },
-);
-
-export const view = option<'view', string, IgView[], false, string, 'view'>({
-  attribute: 'view',
-  property: 'view',
-  type: 'string',
-  default: DEFAULT_VIEW,
-  restarts: 'view',
-  doc: 'Panels shown: `image`, `mask`, `overlay`, `masked`, `alpha`, `path`.',
-  fromAttribute: (v) => v ?? DEFAULT_VIEW,
-  check: (v) => {
-    const panels = words(v).map(keyword(VIEWS));
-    return panels.length && panels.every(Boolean) ? [...new Set(panels as IgView[])] : undefined;
-  },
-  hint: `use one or more of ${VIEWS.join(', ')}, separated by spaces (default ${DEFAULT_VIEW})`,
-  request: false,
-});
-
-export const maskTop = numeric(
-  'mask-top',
-  'maskTop',
-  { min: 0, max: 1, integer: false, fallback: 0.2 },
-  {
+  }),
+  alt: option<'alt', string | null, string | null, false, string, 'alt'>({
+    attribute: 'alt',
+    property: 'alt',
+    type: 'string | null',
+    default: null,
     restarts: 'view',
-    doc: 'Fraction of the attribution the `masked` view shows, 0 to 1.',
+    doc: "Text alternative of the image; defaults to the slotted image's `alt` or a generic one.",
+    fromAttribute: nullableText,
+    check: (v) => (v === null || typeof v === 'string' ? v : String(v)),
+    hint: 'use a text',
     request: false,
-  },
-);
-
-export const controls = flag('controls', 'controls', {
-  restarts: 'view',
-  reflect: true,
-  doc: 'Shows controls for baseline, steps and target.',
-  request: false,
-});
+  }),
+  loading: keywords('loading', 'loading', LOADINGS, 'lazy', {
+    restarts: 'none',
+    reflect: true,
+    doc: '`lazy` (near the viewport), `eager` (at once) or `manual` (on `explain()` or a click).',
+    request: false,
+  }),
+  topK: numeric(
+    'top-k',
+    'topK',
+    { min: 1, max: MAX_TOP_K, integer: true, fallback: DEFAULT_TOP_K },
+    // The worker is always asked for the most; the element shows the first top-k.
+    { restarts: 'view', doc: 'Number of predictions listed, 1 to 20.', request: false },
+  ),
+  overlayAlpha: numeric(
+    'overlay-alpha',
+    'overlayAlpha',
+    { min: 0, max: 1, integer: false, fallback: DEFAULT_OVERLAY_ALPHA },
+    { restarts: 'view', doc: 'Opacity of the attribution overlay, 0 to 1.', request: false },
+  ),
+  colormap: keywords('colormap', 'colormap', COLORMAPS, 'inferno', {
+    restarts: 'view',
+    reflect: true,
+    doc: 'Colours of mask and overlay: `inferno`, `viridis`, `magma`, `gray`, or `diverging` (signed).',
+    request: false,
+  }),
+  polarity: keywords('polarity', 'polarity', POLARITIES, 'absolute', {
+    restarts: 'view',
+    reflect: true,
+    doc: "Which attributions the mask shows: `absolute` (sum of |attr|, the tutorial's), `positive` or `negative`.",
+    request: false,
+  }),
+  clipPercentile: numeric(
+    'clip-percentile',
+    'clipPercentile',
+    { min: 50, max: 100, integer: false, fallback: DEFAULT_CLIP_PERCENTILE },
+    {
+      restarts: 'view',
+      doc: 'Mask values above this percentile (50 to 100) are clipped.',
+      request: false,
+    },
+  ),
+  view: option<'view', string, IgView[], false, string, 'view'>({
+    attribute: 'view',
+    property: 'view',
+    type: 'string',
+    default: DEFAULT_VIEW,
+    restarts: 'view',
+    doc: 'Panels shown: `image`, `mask`, `overlay`, `masked`, `alpha`, `path`.',
+    fromAttribute: (v) => v ?? DEFAULT_VIEW,
+    check: (v) => {
+      const panels = words(v).map(keyword(VIEWS));
+      return panels.length && panels.every(Boolean) ? [...new Set(panels as IgView[])] : undefined;
+    },
+    hint: `use one or more of ${VIEWS.join(', ')}, separated by spaces (default ${DEFAULT_VIEW})`,
+    request: false,
+  }),
+  maskTop: numeric(
+    'mask-top',
+    'maskTop',
+    { min: 0, max: 1, integer: false, fallback: 0.2 },
+    {
+      restarts: 'view',
+      doc: 'Fraction of the attribution the `masked` view shows, 0 to 1.',
+      request: false,
+    },
+  ),
+  controls: flag('controls', 'controls', {
+    restarts: 'view',
+    reflect: true,
+    doc: 'Shows controls for baseline, steps and target.',
+    request: false,
+  }),
+} as const;

@@ -3,44 +3,44 @@
 // JSX types, the custom-elements manifest and the README's attribute table are all derived from it.
 // Adding an attribute is one entry in the file of what it changes (options-model, -prediction,
 // -attribution or -view) and its place here, plus the code that uses its value.
-import * as attribution from './options-attribution.js';
-import * as model from './options-model.js';
-import * as prediction from './options-prediction.js';
-import * as view from './options-view.js';
+import { ATTRIBUTION_OPTIONS } from './options-attribution.js';
+import { MODEL_OPTIONS } from './options-model.js';
+import { PREDICTION_OPTIONS } from './options-prediction.js';
+import { VIEW_OPTIONS } from './options-view.js';
 import type { OptionSpec } from './option-rules.js';
 
 /** Every attribute, in the order of the manifest, the README table and validation's messages. */
 export const OPTIONS = [
-  prediction.src,
-  view.resultSrc,
-  view.alt,
-  model.modelUrl,
-  prediction.labelsUrl,
-  attribution.baseline,
-  attribution.seed,
-  attribution.steps,
-  attribution.method,
-  attribution.output,
-  attribution.target,
-  attribution.batchSize,
-  prediction.fit,
-  prediction.inputRange,
-  view.loading,
-  model.backend,
-  view.topK,
-  view.overlayAlpha,
-  view.colormap,
-  view.polarity,
-  view.clipPercentile,
-  prediction.modelOutput,
-  attribution.tolerance,
-  attribution.path,
-  attribution.noiseSamples,
-  attribution.noiseLevel,
-  attribution.regions,
-  view.view,
-  view.maskTop,
-  view.controls,
+  PREDICTION_OPTIONS.src,
+  VIEW_OPTIONS.resultSrc,
+  VIEW_OPTIONS.alt,
+  MODEL_OPTIONS.modelUrl,
+  PREDICTION_OPTIONS.labelsUrl,
+  ATTRIBUTION_OPTIONS.baseline,
+  ATTRIBUTION_OPTIONS.seed,
+  ATTRIBUTION_OPTIONS.steps,
+  ATTRIBUTION_OPTIONS.method,
+  ATTRIBUTION_OPTIONS.output,
+  ATTRIBUTION_OPTIONS.target,
+  ATTRIBUTION_OPTIONS.batchSize,
+  PREDICTION_OPTIONS.fit,
+  PREDICTION_OPTIONS.inputRange,
+  VIEW_OPTIONS.loading,
+  MODEL_OPTIONS.backend,
+  VIEW_OPTIONS.topK,
+  VIEW_OPTIONS.overlayAlpha,
+  VIEW_OPTIONS.colormap,
+  VIEW_OPTIONS.polarity,
+  VIEW_OPTIONS.clipPercentile,
+  PREDICTION_OPTIONS.modelOutput,
+  ATTRIBUTION_OPTIONS.tolerance,
+  ATTRIBUTION_OPTIONS.path,
+  ATTRIBUTION_OPTIONS.noiseSamples,
+  ATTRIBUTION_OPTIONS.noiseLevel,
+  ATTRIBUTION_OPTIONS.regions,
+  VIEW_OPTIONS.view,
+  VIEW_OPTIONS.maskTop,
+  VIEW_OPTIONS.controls,
 ] as const;
 
 type Entry = (typeof OPTIONS)[number];
