@@ -2,20 +2,17 @@
 // their progress reaches the caller's callbacks, a request can be cancelled, and a fatal error or
 // a crash fails every request waiting on that worker.
 import type { ClientMessage, WorkerMessage } from '../shared/protocol.js';
-import type {
-  IgModelLoadDetail,
-  IgModelProgressDetail,
-  IgPredictionDetail,
-  IgProgressDetail,
-  IgThread,
-} from '../shared/types.js';
-import { IgError, abortError } from '../shared/types.js';
+import type { IgEventMap } from '../shared/events.js';
+import { IgError, abortError, type IgThread } from '../shared/types.js';
 
+type Detail<E extends keyof IgEventMap> = IgEventMap[E]['detail'];
+
+/** The run's events, as the worker reports them (the element dispatches them). */
 export interface ExplainCallbacks {
-  onModelProgress?(detail: IgModelProgressDetail): void;
-  onModelLoad?(detail: IgModelLoadDetail): void;
-  onPrediction?(detail: IgPredictionDetail): void;
-  onProgress?(detail: IgProgressDetail): void;
+  onModelProgress?(detail: Detail<'ig-model-progress'>): void;
+  onModelLoad?(detail: Detail<'ig-model-load'>): void;
+  onPrediction?(detail: Detail<'ig-prediction'>): void;
+  onProgress?(detail: Detail<'ig-progress'>): void;
 }
 
 interface Pending {

@@ -1,4 +1,4 @@
-// The kinds of options-table entry that several attributes share (keyword, number, flag), each
+// The kinds of options-table entry that several attributes share (keyword, number, flag, URL), each
 // built on `option()` with its parse rule, check and hint. The table's files (options-*.ts) use
 // them; an attribute of its own kind is written out in full there.
 import {
@@ -6,6 +6,7 @@ import {
   keywordHint,
   numberIn,
   option,
+  optionalUrl,
   parseNumber,
   type OptionSpec,
 } from './option-rules.js';
@@ -79,5 +80,23 @@ export function flag<A extends string, P extends string, R extends string | fals
     hint: 'use the attribute without a value, or remove it',
     ...rest,
     request: (rest.request ?? property) as R,
+  });
+}
+
+/** An optional URL attribute (made absolute); null when absent. Not sent to the worker as is. */
+export function url<A extends string, P extends string>(
+  attribute: A,
+  property: P,
+  rest: Pick<OptionSpec, 'restarts' | 'doc' | 'hint'>,
+) {
+  return option<P, string | null, string | null, false, string, A>({
+    attribute,
+    property,
+    type: 'string | null',
+    default: null,
+    fromAttribute: nullableText,
+    check: optionalUrl,
+    ...rest,
+    request: false,
   });
 }

@@ -1,22 +1,15 @@
 // The options table's entries that change the prediction: the image, the labels, how the image
 // becomes the model's input, and which output is read.
 import { FITS, INPUT_RANGES } from './keywords.js';
-import { keywords, nullableText } from './option-kinds.js';
-import { absoluteUrl, keyword, option, optionalUrl } from './option-rules.js';
+import { keywords, nullableText, url } from './option-kinds.js';
+import { absoluteUrl, keyword, option } from './option-rules.js';
 
 export const PREDICTION_OPTIONS = {
-  src: option<'src', string | null, string | null, false, string, 'src'>({
-    attribute: 'src',
-    property: 'src',
-    type: 'string | null',
-    default: null,
+  // The image travels decoded (ExplainRequest.image), not as this URL.
+  src: url('src', 'src', {
     restarts: 'prediction',
     doc: 'The image to explain (a URL); a slotted `<img>` is used when absent.',
-    fromAttribute: nullableText,
-    check: optionalUrl,
     hint: 'use the URL of an image (http, https, data or blob), or remove it and put an <img> inside the element',
-    // The image travels decoded (ExplainRequest.image), not as this URL.
-    request: false,
   }),
   labelsUrl: option<'labelsUrl', string | null, string | null, 'labelsUrl', string, 'labels-url'>({
     attribute: 'labels-url',

@@ -7,23 +7,16 @@ import {
   MAX_TOP_K,
 } from './defaults.js';
 import { COLORMAPS, LOADINGS, POLARITIES, VIEWS, type IgView } from './keywords.js';
-import { flag, keywords, nullableText, numeric, words } from './option-kinds.js';
-import { keyword, option, optionalUrl } from './option-rules.js';
+import { flag, keywords, nullableText, numeric, url, words } from './option-kinds.js';
+import { keyword, option } from './option-rules.js';
 
 const DEFAULT_VIEW = 'image mask overlay';
 
 export const VIEW_OPTIONS = {
-  resultSrc: option<'resultSrc', string | null, string | null, false, string, 'result-src'>({
-    attribute: 'result-src',
-    property: 'resultSrc',
-    type: 'string | null',
-    default: null,
+  resultSrc: url('result-src', 'resultSrc', {
     restarts: 'view',
     doc: 'URL of a saved explanation (`exportResult()`, `npx ig-explainer explain`): shown without loading TensorFlow.js or the model; a live run starts only on `explain()`, the Recompute button or `loading="eager"`.',
-    fromAttribute: nullableText,
-    check: optionalUrl,
     hint: 'use the URL of a saved explanation (http, https, data or blob), or remove it',
-    request: false,
   }),
   alt: option<'alt', string | null, string | null, false, string, 'alt'>({
     attribute: 'alt',
