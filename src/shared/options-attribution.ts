@@ -21,8 +21,8 @@ function baselineItem(item: string, base: string): string | undefined {
   return keyword(BASELINES)(item) ?? (/[/.:]/.test(item) ? absoluteUrl(item, base) : undefined);
 }
 
-export const ATTRIBUTION_OPTIONS = {
-  baseline: option<'baseline', string, string, 'baseline', string, 'baseline'>({
+export const ATTRIBUTION_OPTIONS = [
+  option<'baseline', string, string, 'baseline', string, 'baseline'>({
     attribute: 'baseline',
     property: 'baseline',
     type: 'string',
@@ -39,7 +39,7 @@ export const ATTRIBUTION_OPTIONS = {
     hint: `use ${BASELINES.join(', ')} or an image URL, or several of these separated by spaces`,
     request: 'baseline',
   }),
-  seed: numeric(
+  numeric(
     'seed',
     'seed',
     { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, integer: true, fallback: 0 },
@@ -49,7 +49,7 @@ export const ATTRIBUTION_OPTIONS = {
       hint: 'use a whole number, such as 0',
     },
   ),
-  steps: numeric(
+  numeric(
     'steps',
     'steps',
     { min: 1, max: MAX_STEPS, integer: true, fallback: DEFAULT_STEPS },
@@ -58,15 +58,15 @@ export const ATTRIBUTION_OPTIONS = {
       doc: "Segments of the straight-line path (the tutorial's `m_steps`), 1 to 4096.",
     },
   ),
-  method: keywords('method', 'method', METHODS, DEFAULT_METHOD, {
+  keywords('method', 'method', METHODS, DEFAULT_METHOD, {
     restarts: 'attribution',
     doc: 'Integration rule: `gausslegendre`, `trapezoid`, `riemann-left`, `riemann-right` or `riemann-middle`.',
   }),
-  output: keywords('output', 'output', OUTPUTS, 'probability', {
+  keywords('output', 'output', OUTPUTS, 'probability', {
     restarts: 'attribution',
     doc: "What is explained: the target's softmax `probability` or its `logit`.",
   }),
-  target: option<
+  option<
     'target',
     'auto' | number | string,
     'auto' | number | string,
@@ -96,34 +96,22 @@ export const ATTRIBUTION_OPTIONS = {
     hint: 'use auto, a class index (0, 1, 2, …) or a class label',
     request: 'target',
   }),
-  batchSize: option<
-    'batchSize',
-    number | 'auto',
-    number | 'auto',
-    'batchSize',
-    number | string,
-    'batch-size'
-  >({
-    attribute: 'batch-size',
-    property: 'batchSize',
-    type: "number | 'auto'",
-    default: 'auto',
-    restarts: 'attribution',
-    doc: 'Path points per model call, or `auto`.',
-    fromAttribute: (v) =>
-      v === null || v.trim().toLowerCase() === 'auto' ? 'auto' : parseNumber(v),
-    check: (v) => (v === 'auto' ? v : numberIn(1, MAX_BATCH, true)(v)),
-    hint: `use auto or a whole number from 1 to ${MAX_BATCH}`,
-    request: 'batchSize',
-  }),
-  tolerance: option<
-    'tolerance',
-    number | null,
-    number | null,
-    'tolerance',
-    number | string,
-    'tolerance'
-  >({
+  option<'batchSize', number | 'auto', number | 'auto', 'batchSize', number | string, 'batch-size'>(
+    {
+      attribute: 'batch-size',
+      property: 'batchSize',
+      type: "number | 'auto'",
+      default: 'auto',
+      restarts: 'attribution',
+      doc: 'Path points per model call, or `auto`.',
+      fromAttribute: (v) =>
+        v === null || v.trim().toLowerCase() === 'auto' ? 'auto' : parseNumber(v),
+      check: (v) => (v === 'auto' ? v : numberIn(1, MAX_BATCH, true)(v)),
+      hint: `use auto or a whole number from 1 to ${MAX_BATCH}`,
+      request: 'batchSize',
+    },
+  ),
+  option<'tolerance', number | null, number | null, 'tolerance', number | string, 'tolerance'>({
     attribute: 'tolerance',
     property: 'tolerance',
     type: 'number | null',
@@ -135,11 +123,11 @@ export const ATTRIBUTION_OPTIONS = {
     hint: 'use a number between 0 and 1 (exclusive), such as 0.05, or remove the attribute to run every step',
     request: 'tolerance',
   }),
-  path: keywords('path', 'path', PATHS, DEFAULT_PATH, {
+  keywords('path', 'path', PATHS, DEFAULT_PATH, {
     restarts: 'attribution',
     doc: 'The path: `straight` (IG), `blur` (Blur IG) or `guided` (Guided IG).',
   }),
-  noiseSamples: numeric(
+  numeric(
     'noise-samples',
     'noiseSamples',
     { min: 0, max: MAX_NOISE_SAMPLES, integer: true, fallback: DEFAULT_NOISE_SAMPLES },
@@ -148,7 +136,7 @@ export const ATTRIBUTION_OPTIONS = {
       doc: 'SmoothGrad: noisy copies of the image averaged, 0 to 256; 0 = off.',
     },
   ),
-  noiseLevel: numeric(
+  numeric(
     'noise-level',
     'noiseLevel',
     { min: 0, max: 1, integer: false, fallback: DEFAULT_NOISE_LEVEL },
@@ -157,8 +145,8 @@ export const ATTRIBUTION_OPTIONS = {
       doc: "SmoothGrad's noise std, a fraction of the input's range, 0 to 1.",
     },
   ),
-  regions: flag('regions', 'regions', {
+  flag('regions', 'regions', {
     restarts: 'attribution',
     doc: 'XRAI: the mask ranks image regions (`result.regionMap`).',
   }),
-} as const;
+] as const;

@@ -4,8 +4,8 @@ import { BACKEND_CHOICES } from './keywords.js';
 import { keywords } from './option-kinds.js';
 import { absoluteUrl, option } from './option-rules.js';
 
-export const MODEL_OPTIONS = {
-  modelUrl: option<'modelUrl', string, string[], 'modelUrls', string, 'model-url'>({
+export const MODEL_OPTIONS = [
+  option<'modelUrl', string, string[], 'modelUrls', string, 'model-url'>({
     attribute: 'model-url',
     property: 'modelUrl',
     type: 'string',
@@ -21,8 +21,8 @@ export const MODEL_OPTIONS = {
     hint: 'use the URL of a TF.js model.json or of a TF Hub / Kaggle model (several, space-separated, are tried in order), or remove the attribute for the default Inception V1',
     request: 'modelUrls',
   }),
-  backend: keywords('backend', 'backend', BACKEND_CHOICES, 'auto', {
+  keywords('backend', 'backend', BACKEND_CHOICES, 'auto', {
     restarts: 'model',
     doc: 'TF.js backend: `auto`, `webgl`, `wasm` or `cpu`.',
   }),
-} as const;
+] as const;

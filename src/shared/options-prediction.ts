@@ -4,14 +4,14 @@ import { FITS, INPUT_RANGES } from './keywords.js';
 import { keywords, nullableText, url } from './option-kinds.js';
 import { absoluteUrl, keyword, option } from './option-rules.js';
 
-export const PREDICTION_OPTIONS = {
+export const PREDICTION_OPTIONS = [
   // The image travels decoded (ExplainRequest.image), not as this URL.
-  src: url('src', 'src', {
+  url('src', 'src', {
     restarts: 'prediction',
     doc: 'The image to explain (a URL); a slotted `<img>` is used when absent.',
     hint: 'use the URL of an image (http, https, data or blob), or remove it and put an <img> inside the element',
   }),
-  labelsUrl: option<'labelsUrl', string | null, string | null, 'labelsUrl', string, 'labels-url'>({
+  option<'labelsUrl', string | null, string | null, 'labelsUrl', string, 'labels-url'>({
     attribute: 'labels-url',
     property: 'labelsUrl',
     type: 'string | null',
@@ -24,11 +24,11 @@ export const PREDICTION_OPTIONS = {
     hint: 'use the URL of a JSON array of class names or of a text file with one name a line, or remove the attribute for the built-in ImageNet labels',
     request: 'labelsUrl',
   }),
-  fit: keywords('fit', 'fit', FITS, 'pad', {
+  keywords('fit', 'fit', FITS, 'pad', {
     restarts: 'prediction',
     doc: "How the image is brought to the model's input size: `pad`, `crop` or `stretch`.",
   }),
-  inputRange: {
+  {
     ...keywords('input-range', 'inputRange', INPUT_RANGES, '0,1', {
       restarts: 'prediction',
       doc: 'Pixel scaling the model expects: `0,1`, `-1,1`, `0,255` or `imagenet` (mean/std normalised).',
@@ -36,7 +36,7 @@ export const PREDICTION_OPTIONS = {
     check: (v: unknown) => keyword(INPUT_RANGES)(typeof v === 'string' ? v.replace(/\s+/g, '') : v),
     hint: `use ${INPUT_RANGES.join(' or ')}`,
   },
-  modelOutput: option<
+  option<
     'modelOutput',
     string | number | null,
     string | number | null,
@@ -60,4 +60,4 @@ export const PREDICTION_OPTIONS = {
     hint: "use an output's name (as in the model's signature) or its index (0, 1, …), or remove the attribute for the first [N, classes] output",
     request: 'modelOutput',
   }),
-} as const;
+] as const;

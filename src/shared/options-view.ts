@@ -12,13 +12,13 @@ import { keyword, option } from './option-rules.js';
 
 const DEFAULT_VIEW = 'image mask overlay';
 
-export const VIEW_OPTIONS = {
-  resultSrc: url('result-src', 'resultSrc', {
+export const VIEW_OPTIONS = [
+  url('result-src', 'resultSrc', {
     restarts: 'view',
     doc: 'URL of a saved explanation (`exportResult()`, `npx ig-explainer explain`): shown without loading TensorFlow.js or the model; a live run starts only on `explain()`, the Recompute button or `loading="eager"`.',
     hint: 'use the URL of a saved explanation (http, https, data or blob), or remove it',
   }),
-  alt: option<'alt', string | null, string | null, false, string, 'alt'>({
+  option<'alt', string | null, string | null, false, string, 'alt'>({
     attribute: 'alt',
     property: 'alt',
     type: 'string | null',
@@ -30,38 +30,38 @@ export const VIEW_OPTIONS = {
     hint: 'use a text',
     request: false,
   }),
-  loading: keywords('loading', 'loading', LOADINGS, 'lazy', {
+  keywords('loading', 'loading', LOADINGS, 'lazy', {
     restarts: 'none',
     reflect: true,
     doc: '`lazy` (near the viewport), `eager` (at once) or `manual` (on `explain()` or a click).',
     request: false,
   }),
-  topK: numeric(
+  numeric(
     'top-k',
     'topK',
     { min: 1, max: MAX_TOP_K, integer: true, fallback: DEFAULT_TOP_K },
     // The worker is always asked for the most; the element shows the first top-k.
     { restarts: 'view', doc: 'Number of predictions listed, 1 to 20.', request: false },
   ),
-  overlayAlpha: numeric(
+  numeric(
     'overlay-alpha',
     'overlayAlpha',
     { min: 0, max: 1, integer: false, fallback: DEFAULT_OVERLAY_ALPHA },
     { restarts: 'view', doc: 'Opacity of the attribution overlay, 0 to 1.', request: false },
   ),
-  colormap: keywords('colormap', 'colormap', COLORMAPS, 'inferno', {
+  keywords('colormap', 'colormap', COLORMAPS, 'inferno', {
     restarts: 'view',
     reflect: true,
     doc: 'Colours of mask and overlay: `inferno`, `viridis`, `magma`, `gray`, or `diverging` (signed).',
     request: false,
   }),
-  polarity: keywords('polarity', 'polarity', POLARITIES, 'absolute', {
+  keywords('polarity', 'polarity', POLARITIES, 'absolute', {
     restarts: 'view',
     reflect: true,
     doc: "Which attributions the mask shows: `absolute` (sum of |attr|, the tutorial's), `positive` or `negative`.",
     request: false,
   }),
-  clipPercentile: numeric(
+  numeric(
     'clip-percentile',
     'clipPercentile',
     { min: 50, max: 100, integer: false, fallback: DEFAULT_CLIP_PERCENTILE },
@@ -71,7 +71,7 @@ export const VIEW_OPTIONS = {
       request: false,
     },
   ),
-  view: option<'view', string, IgView[], false, string, 'view'>({
+  option<'view', string, IgView[], false, string, 'view'>({
     attribute: 'view',
     property: 'view',
     type: 'string',
@@ -86,7 +86,7 @@ export const VIEW_OPTIONS = {
     hint: `use one or more of ${VIEWS.join(', ')}, separated by spaces (default ${DEFAULT_VIEW})`,
     request: false,
   }),
-  maskTop: numeric(
+  numeric(
     'mask-top',
     'maskTop',
     { min: 0, max: 1, integer: false, fallback: 0.2 },
@@ -96,10 +96,10 @@ export const VIEW_OPTIONS = {
       request: false,
     },
   ),
-  controls: flag('controls', 'controls', {
+  flag('controls', 'controls', {
     restarts: 'view',
     reflect: true,
     doc: 'Shows controls for baseline, steps and target.',
     request: false,
   }),
-} as const;
+] as const;

@@ -2,45 +2,19 @@
 // converters, validation and its messages, the run's change key, the worker request's fields, the
 // JSX types, the custom-elements manifest and the README's attribute table are all derived from it.
 // Adding an attribute is one entry in the file of what it changes (options-model, -prediction,
-// -attribution or -view) and its place here, plus the code that uses its value.
+// -attribution or -view), plus the code that uses its value.
 import { ATTRIBUTION_OPTIONS } from './options-attribution.js';
 import { MODEL_OPTIONS } from './options-model.js';
 import { PREDICTION_OPTIONS } from './options-prediction.js';
 import { VIEW_OPTIONS } from './options-view.js';
 import type { OptionSpec } from './option-rules.js';
 
-/** Every attribute, in the order of the manifest, the README table and validation's messages. */
+/** Every attribute, grouped by what a change of it restarts (the manifest's and the README's order). */
 export const OPTIONS = [
-  PREDICTION_OPTIONS.src,
-  VIEW_OPTIONS.resultSrc,
-  VIEW_OPTIONS.alt,
-  MODEL_OPTIONS.modelUrl,
-  PREDICTION_OPTIONS.labelsUrl,
-  ATTRIBUTION_OPTIONS.baseline,
-  ATTRIBUTION_OPTIONS.seed,
-  ATTRIBUTION_OPTIONS.steps,
-  ATTRIBUTION_OPTIONS.method,
-  ATTRIBUTION_OPTIONS.output,
-  ATTRIBUTION_OPTIONS.target,
-  ATTRIBUTION_OPTIONS.batchSize,
-  PREDICTION_OPTIONS.fit,
-  PREDICTION_OPTIONS.inputRange,
-  VIEW_OPTIONS.loading,
-  MODEL_OPTIONS.backend,
-  VIEW_OPTIONS.topK,
-  VIEW_OPTIONS.overlayAlpha,
-  VIEW_OPTIONS.colormap,
-  VIEW_OPTIONS.polarity,
-  VIEW_OPTIONS.clipPercentile,
-  PREDICTION_OPTIONS.modelOutput,
-  ATTRIBUTION_OPTIONS.tolerance,
-  ATTRIBUTION_OPTIONS.path,
-  ATTRIBUTION_OPTIONS.noiseSamples,
-  ATTRIBUTION_OPTIONS.noiseLevel,
-  ATTRIBUTION_OPTIONS.regions,
-  VIEW_OPTIONS.view,
-  VIEW_OPTIONS.maskTop,
-  VIEW_OPTIONS.controls,
+  ...MODEL_OPTIONS,
+  ...PREDICTION_OPTIONS,
+  ...ATTRIBUTION_OPTIONS,
+  ...VIEW_OPTIONS,
 ] as const;
 
 type Entry = (typeof OPTIONS)[number];
