@@ -150,10 +150,12 @@ function plugins() {
  */
 function dropOptionDocs() {
   const DOC = /\b(doc|type):\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)/g;
+  // The table's files (options-model.ts, …) and the entry kinds they are built with.
+  const TABLE = /src\/shared\/(options(-[\w-]+)?|option-kinds)\.ts$/;
   return {
     name: 'ig-drop-option-docs',
     transform(code, id) {
-      if (!id.replace(/\\/g, '/').endsWith('src/shared/options.ts')) return null;
+      if (!TABLE.test(id.replace(/\\/g, '/'))) return null;
       return { code: code.replace(DOC, "$1: ''"), map: null };
     },
   };

@@ -1,24 +1,19 @@
-// The page side of the worker runtime: one lazily started worker serves every <ig-explainer> on
-// the page; requests carry ids, can be cancelled, and fall back to the main thread when this
-// browser has no module workers with OffscreenCanvas.
+// The page side of an explanation: the element's input (images by URL) decoded here, sent to the
+// page's shared worker (or split across the pool), its callbacks and result dropped once the
+// signal aborts. The worker's lifecycle is worker-lifecycle.ts; the protocol with it, runtime.ts.
 import { pageOptions } from '../shared/page-options.js';
-import { wasmPathsIn, workerName, type WasmPaths } from '../shared/wasm-binaries.js';
-import { bundledWasmPaths } from './bundled-wasm.js';
-import type { ClientMessage, ExplainRequest, WorkerMessage } from '../shared/protocol.js';
-import type {
-  IgBaselineKind,
-  IgModelLoadDetail,
-  IgModelProgressDetail,
-  IgPredictionDetail,
-  IgProgressDetail,
-  IgResult,
-  IgThread,
-} from '../shared/types.js';
-import { IgError, abortError } from '../shared/types.js';
+import type { ExplainRequest } from '../shared/protocol.js';
+import type { IgBaselineKind, IgResult } from '../shared/types.js';
+import { abortError } from '../shared/types.js';
 import { BASELINES } from '../shared/keywords.js';
 import { sha256Hex } from '../shared/sha256.js';
 import { decodeImage, imageUrl } from './decode-image.js';
-import { WorkerPool, sharesFor } from './worker-pool.js';
+import type { ExplainCallbacks, Runtime } from './runtime.js';
+import { pool, sharedRuntime } from './worker-lifecycle.js';
+import { sharesFor } from './worker-pool.js';
+
+export type { ExplainCallbacks } from './runtime.js';
+export { runtimeThread, terminateWorker } from './worker-lifecycle.js';
 
 /** An explanation as the element asks for it: images by URL (or a slotted <img>), not decoded. */
 export interface ExplainInput extends Omit<ExplainRequest, 'image' | 'baseline' | 'baselineName'> {
@@ -28,251 +23,7 @@ export interface ExplainInput extends Omit<ExplainRequest, 'image' | 'baseline' 
   baseline: IgBaselineKind | string;
 }
 
-export interface ExplainCallbacks {
-  onModelProgress?(detail: IgModelProgressDetail): void;
-  onModelLoad?(detail: IgModelLoadDetail): void;
-  onPrediction?(detail: IgPredictionDetail): void;
-  onProgress?(detail: IgProgressDetail): void;
-}
-
 const NAMED_BASELINES: readonly string[] = BASELINES;
-
-// Rollup turns this into the URL of the emitted worker chunk; the dev server serves it as is.
-const BUNDLED_WORKER_URL = new URL('../worker/worker.ts', import.meta.url);
-
-/** The worker script: `IgExplainer.workerUrl` when the page set it, else the bundled one. */
-function workerUrl(): URL {
-  const url = pageOptions.workerUrl;
-  return url ? new URL(url, document.baseURI) : BUNDLED_WORKER_URL;
-}
-
-/** The WASM binaries: under `IgExplainer.wasmPaths` when the page set it, else the bundled ones. */
-function wasmPaths(): WasmPaths {
-  const base = pageOptions.wasmPaths;
-  return base ? wasmPathsIn(base, document.baseURI) : bundledWasmPaths();
-}
-
-interface Pending {
-  callbacks: ExplainCallbacks;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
-interface Port {
-  postMessage(message: ClientMessage, transfer?: Transferable[]): void;
-  close(): void;
-}
-
-/** One worker (or main-thread port) and the requests waiting on it. */
-class Runtime {
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private failed = false;
-
-  private constructor(
-    private readonly port: Port,
-    readonly thread: IgThread,
-  ) {}
-
-  /** Starts the worker; without Worker or OffscreenCanvas, the same module on this thread. */
-  static async start(): Promise<Runtime> {
-    const url = workerUrl();
-    if (typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined') {
-      const worker = createWorker(url);
-      if (worker) return Runtime.overWorker(worker.worker, worker.revoke);
-    }
-    console.warn(
-      '<ig-explainer>: this browser lacks module workers with OffscreenCanvas; explanations run ' +
-        'on the main thread and the page may stutter while they run.',
-    );
-    const module = (await import(/* @vite-ignore */ url.href)) as WorkerModule;
-    const channel = new MessageChannel();
-    const disconnect = module.connect(channel.port2, url.href, wasmPaths());
-    const runtime = new Runtime(
-      {
-        postMessage: (message, transfer = []) => channel.port1.postMessage(message, transfer),
-        close: () => {
-          disconnect();
-          channel.port1.close();
-          channel.port2.close();
-        },
-      },
-      'main',
-    );
-    channel.port1.addEventListener('message', (event: MessageEvent<WorkerMessage>) =>
-      runtime.receive(event.data),
-    );
-    channel.port1.start();
-    return runtime;
-  }
-
-  private static overWorker(worker: Worker, revoke: () => void): Runtime {
-    const runtime = new Runtime(
-      {
-        postMessage: (message, transfer = []) => worker.postMessage(message, transfer),
-        close: () => {
-          worker.terminate();
-          revoke();
-        },
-      },
-      'worker',
-    );
-    worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) =>
-      runtime.receive(event.data),
-    );
-    const crash = (detail: string) => runtime.crash(detail);
-    worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      crash(event.message || 'the worker script failed to load or threw');
-    });
-    worker.addEventListener('messageerror', () => crash('a message could not be deserialised'));
-    return runtime;
-  }
-
-  get usable(): boolean {
-    return !this.failed;
-  }
-
-  request<T>(message: ClientMessage, callbacks: ExplainCallbacks, transfer: Transferable[] = []) {
-    const pending = new Promise<T>((resolve, reject) => {
-      this.pending.set(message.id, {
-        callbacks,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-      });
-    });
-    this.port.postMessage(message, transfer);
-    return pending;
-  }
-
-  id(): number {
-    return this.nextId++;
-  }
-
-  /** Drops request `id`: no callback runs for it any more; the worker stops it. */
-  cancel(id: number): void {
-    if (!this.pending.delete(id)) return;
-    if (!this.failed) this.port.postMessage({ type: 'cancel', id });
-  }
-
-  private receive(message: WorkerMessage): void {
-    if (message.type === 'error' && message.fatal) {
-      this.fail(new IgError(message.code, message.message, message.attribute));
-      return;
-    }
-    const pending = this.pending.get(message.id);
-    if (!pending) return;
-    const { callbacks } = pending;
-    switch (message.type) {
-      case 'model-progress':
-        callbacks.onModelProgress?.({ fraction: message.fraction });
-        break;
-      case 'model-load':
-        callbacks.onModelLoad?.(message.detail);
-        break;
-      case 'prediction':
-        callbacks.onPrediction?.({ predictions: message.predictions });
-        break;
-      case 'progress':
-        callbacks.onProgress?.({
-          stepsDone: message.stepsDone,
-          stepsTotal: message.stepsTotal,
-          fraction: message.fraction,
-          ...(message.path ? { path: message.path } : {}),
-          ...(message.partial ? { partial: message.partial } : {}),
-        });
-        break;
-      case 'result':
-        this.pending.delete(message.id);
-        pending.resolve(message.result);
-        break;
-      case 'error':
-        this.pending.delete(message.id);
-        pending.reject(new IgError(message.code, message.message, message.attribute));
-        break;
-    }
-  }
-
-  /** The worker died: its requests fail with `worker-failed`; the next request starts another. */
-  private crash(detail: string): void {
-    this.fail(
-      new IgError(
-        'worker-failed',
-        `The explanation worker stopped (${detail}): run the explanation again; if it keeps ` +
-          'failing, reload the page.',
-      ),
-    );
-  }
-
-  /** This runtime can serve nothing more: its requests fail with `error`. */
-  private fail(error: IgError): void {
-    this.failed = true;
-    if (runtime === this) runtime = null;
-    this.port.close();
-    for (const pending of this.pending.values()) pending.reject(error);
-    this.pending.clear();
-  }
-
-  /** Stops the worker; its requests reject with `aborted`. */
-  terminate(): void {
-    this.failed = true;
-    this.port.close();
-    for (const pending of this.pending.values()) pending.reject(abortError());
-    this.pending.clear();
-  }
-}
-
-interface WorkerModule {
-  connect(port: MessagePort, entryUrl: string, wasm?: WasmPaths): () => void;
-}
-
-/**
- * A module worker running the worker script at `url`. Browsers refuse `new Worker(url)` for a script of another
- * origin (the element loaded from a CDN), so then the worker starts from a same-origin blob URL
- * that imports the absolute worker URL (which the CDN serves with CORS headers).
- */
-function createWorker(url: URL): { worker: Worker; revoke: () => void } | null {
-  // The worker reads its entry URL (to find the WASM binaries) from its name.
-  const options: WorkerOptions = { type: 'module', name: workerName(url.href, wasmPaths()) };
-  if (url.origin === location.origin) {
-    try {
-      return { worker: new Worker(url, options), revoke: () => {} };
-    } catch {
-      // Fall through to the blob URL (some hosts refuse workers by URL policy).
-    }
-  }
-  const source = `import ${JSON.stringify(url.href)};\n`;
-  const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  try {
-    return { worker: new Worker(blobUrl, options), revoke: () => URL.revokeObjectURL(blobUrl) };
-  } catch {
-    URL.revokeObjectURL(blobUrl);
-    return null;
-  }
-}
-
-let runtime: Runtime | null = null;
-let starting: Promise<Runtime> | null = null;
-
-function shared(): Promise<Runtime> {
-  if (runtime?.usable) return Promise.resolve(runtime);
-  starting ??= Runtime.start().then(
-    (started) => {
-      runtime = started;
-      starting = null;
-      return started;
-    },
-    (error: unknown) => {
-      starting = null;
-      throw new IgError(
-        'worker-failed',
-        `The explanation runtime could not start (${String(error)}): reload the page; if the ` +
-          "page's Content-Security-Policy restricts workers, allow worker-src 'self' blob:.",
-      );
-    },
-  );
-  return starting;
-}
 
 /**
  * Runs one explanation on the page's shared worker (started lazily; main-thread fallback).
@@ -318,7 +69,7 @@ export async function explain(
   let target: Runtime;
   try {
     if (signal.aborted) throw abortError();
-    target = await shared();
+    target = await sharedRuntime();
     if (signal.aborted) throw abortError();
   } catch (error) {
     bitmaps.forEach((b) => b.close());
@@ -382,20 +133,4 @@ export async function explain(
       },
     );
   });
-}
-
-// Slot 0 is the shared worker above: with one worker, the pool is never used.
-const pool = new WorkerPool(shared, () => Runtime.start());
-
-/** Stops the shared worker and the pool's others; the next explanation starts fresh ones. */
-export function terminateWorker(): void {
-  const current = runtime;
-  runtime = null;
-  current?.terminate();
-  pool.terminate();
-}
-
-/** Where the runtime runs: null before the first explanation. */
-export function runtimeThread(): IgThread | null {
-  return runtime?.thread ?? null;
 }

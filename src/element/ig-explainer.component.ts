@@ -2,14 +2,15 @@ import { adoptStyles, type TemplateResult } from 'lit';
 import { IgError, type IgPrediction, type IgResult, type IgStatus } from '../shared/types.js';
 import { AttributeCheck } from './attribute-check.js';
 import {
+  noImageError,
   optionDefaults,
   optionProperties,
   type AttributeValues,
-  type ExplainerConfig,
 } from './attributes.js';
 import type { Emit } from './explain-controller.js';
-import { ExplainTask, type RunInputs } from './explain-task.js';
+import { ExplainTask } from './explain-task.js';
 import { styles } from './ig-explainer.styles.js';
+import { ImageSource } from './image-source.js';
 import { LazyStartController } from './lazy-start.js';
 import { MaskPainter } from './mask-painter.js';
 import { PageWideOptions } from './page-wide-options.js';
@@ -18,7 +19,6 @@ import { download, exportSaved, savedFileName } from './saved-export.js';
 import { SavedSource } from './saved-source.js';
 import { loadResultView, loadedResultView, resultViewSettled } from './result-view-loader.js';
 import { errorBox, explainButton, page, progressBars, type ViewModel } from './template.js';
-import { noImageError } from './attributes.js';
 import { shownDetail, shownTopK, viewModel } from './view-state.js';
 
 // The option properties (`steps`, `modelUrl`…), declared by the options table.
@@ -109,7 +109,7 @@ export class IgExplainer extends PageWideOptions {
   readonly #saved = new SavedSource(this, this.#task);
   readonly #attributes = new AttributeCheck(this, (type, detail) => this.#emit(type, detail));
   readonly #painter = new MaskPainter();
-  #slotted: HTMLImageElement | null = null;
+  readonly #image = new ImageSource(this);
   #resultStyles = false;
 
   /** The top-k predictions of the latest run, highest first, or null. */
@@ -138,7 +138,7 @@ export class IgExplainer extends PageWideOptions {
     const { config } = this.#attributes.check();
     this.requestUpdate();
     if (!config) return Promise.reject(this.#attributes.error);
-    const inputs = this.#inputs(config);
+    const inputs = this.#image.inputs(config);
     if (!inputs) return Promise.reject(this.#task.fail(noImageError()));
     this.#loadResultView();
     return this.#task.explain(inputs);
@@ -168,7 +168,7 @@ export class IgExplainer extends PageWideOptions {
 
   protected override willUpdate(): void {
     const { config } = this.#attributes.check();
-    const inputs = config && this.#inputs(config);
+    const inputs = config && this.#image.inputs(config);
     this.#task.sync(inputs, this.isConnected);
     this.#saved.sync(config, this.#imageUrl(), this.isConnected);
     if (config?.resultSrc) this.#loadResultView();
@@ -218,11 +218,11 @@ export class IgExplainer extends PageWideOptions {
       validation: this.#attributes.validation,
       task: this.#task,
       imageUrl: this.#imageUrl(),
-      alt: this.alt ?? (this.#slotted?.alt || 'The image being explained'),
+      alt: this.alt ?? (this.#image.slottedAlt || 'The image being explained'),
       predictions: this.predictions,
       controlsHost: this.controls ? this : null,
       onExplain: this.#onExplainClick,
-      onSlotChange: this.#onSlotChange,
+      onSlotChange: this.#image.onSlotChange,
     });
   }
 
@@ -234,28 +234,12 @@ export class IgExplainer extends PageWideOptions {
     download(this.exportResult(), savedFileName(this.#imageUrl() ?? ''));
   };
 
-  #onSlotChange = (event: Event) => {
-    const slot = event.target as HTMLSlotElement;
-    const img = slot.assignedElements({ flatten: true }).find((e) => e instanceof HTMLImageElement);
-    this.#slotted = (img as HTMLImageElement | undefined) ?? null;
-    this.requestUpdate();
-  };
-
   #loadResultView(): void {
     loadResultView(() => this.requestUpdate());
   }
 
-  #inputs(config: ExplainerConfig): RunInputs | null {
-    if (config.src) return { config, image: config.src };
-    const img = this.#slotted;
-    return img && (img.currentSrc || img.src) ? { config, image: img } : null;
-  }
-
   #imageUrl(): string | null {
-    const config = this.#attributes.validation.config;
-    const image = config && this.#inputs(config)?.image;
-    if (typeof image === 'string') return image;
-    return image ? image.currentSrc || image.src : null;
+    return this.#image.url(this.#attributes.validation.config);
   }
 
   #emit: Emit = (type, detail) => {

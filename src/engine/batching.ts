@@ -2,13 +2,7 @@
 // a worker pool's share of the points.
 import type { IgBackend, IgMethod } from '../shared/types.js';
 import { IgError } from '../shared/types.js';
-import {
-  integrationRule,
-  refinementPlan,
-  type IntegrationRule,
-  type RefinementLevel,
-  type RefinementPlan,
-} from './integration-rules.js';
+import { schedule, type RefinementLevel, type Schedule } from './integration-rules.js';
 
 /**
  * Path points per batch for `batch-size="auto"`: about 2^19 input pixels on WebGL, half that on
@@ -66,9 +60,8 @@ export function shareSchedule(
   method: IgMethod,
   steps: number,
   { index, count }: { index: number; count: number },
-): { rule: IntegrationRule; plan: RefinementPlan } {
-  const rule = integrationRule(method, steps);
-  const plan = refinementPlan(method, steps);
+): Schedule {
+  const { rule, plan } = schedule(method, steps);
   const n = plan.order.length;
   const from = Math.floor((n * index) / count);
   const to = Math.floor((n * (index + 1)) / count);

@@ -1,7 +1,14 @@
 // The input gradient of a convolution, computed as a forward convolution.
 import * as tf from '@tensorflow/tfjs';
 import { lazyFilterGradient } from './gradients/lazy-filter.js';
-import { cropTo, isUndilated, spreadByStrides, transposedConv } from './gradients/transposed.js';
+import { ownGradient } from './gradients/own-gradient.js';
+import {
+  convInfo,
+  cropTo,
+  isUndilated,
+  spreadByStrides,
+  transposedConv,
+} from './gradients/transposed.js';
 
 type Conv2DAttrs = {
   strides: number | [number, number];
@@ -30,8 +37,7 @@ let fastBackends = new Set<string>();
 export function registerFastConvGradient(backends: readonly string[] = ['wasm']): void {
   fastBackends = new Set(backends);
   if (original) return;
-  const own = tf.getGradient('Conv2D');
-  if (!own) throw new Error('TF.js has no gradient registered for Conv2D');
+  const own = ownGradient('Conv2D');
   original = own;
   tf.registerGradient({
     kernelName: 'Conv2D',
@@ -70,14 +76,7 @@ function inputGradient(
   attrs: Conv2DAttrs,
 ): (() => tf.Tensor) | null {
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    xShape,
-    filter.shape,
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+  const info = convInfo(xShape, filter.shape, attrs);
   const { padding, crop } = transposedConv(info);
   const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
   return () => {

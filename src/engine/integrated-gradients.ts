@@ -5,13 +5,7 @@ import type { IgMethod, IgOutput, IgPath, IgProgressDetail, IgResult } from '../
 import { IgError, abortError } from '../shared/types.js';
 import type { ExplainedOutput } from './gradients.js';
 import { asIgError, explainedOutput, withTapeRelease, yieldToEventLoop } from './gradients.js';
-import {
-  integrationRule,
-  refinementPlan,
-  type IntegrationRule,
-  type RefinementLevel,
-  type RefinementPlan,
-} from './integration-rules.js';
+import { schedule, type RefinementLevel, type Schedule } from './integration-rules.js';
 import { straightPath, type IntegrationPath } from './paths/path.js';
 import type { Classifier } from './preprocess.js';
 
@@ -38,7 +32,7 @@ export interface IntegratedGradientsOptions {
   curve?: IntegrationPath;
   signal?: AbortSignal;
   /** Nodes, weights and levels computed by the caller (the adaptive rule's), instead of method's. */
-  schedule?: { rule: IntegrationRule; plan: RefinementPlan };
+  schedule?: Schedule;
   /** Called after every batch; `stepsDone`/`stepsTotal` count path points evaluated. */
   onProgress?: (progress: IgProgressDetail) => void;
 }
@@ -80,8 +74,7 @@ export async function integratedGradients(
   const { target, steps, method, output, batchSize, signal, onProgress } = options;
   checkOptions(image, baseline, options);
   const tolerance = options.tolerance ?? null;
-  const rule = options.schedule?.rule ?? integrationRule(method, steps);
-  const plan = options.schedule?.plan ?? refinementPlan(method, steps);
+  const { rule, plan } = options.schedule ?? schedule(method, steps);
   const total = plan.order.length;
   const explained = explainedOutput(classifier, target, output);
   // By node index; filled as nodes are evaluated.

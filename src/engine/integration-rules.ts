@@ -187,3 +187,14 @@ function smallestPrimeFactor(n: number): number {
   for (let p = 2; p * p <= n; p++) if (n % p === 0) return p;
   return n;
 }
+
+/** A run's nodes and weights with their refinement order. */
+export interface Schedule {
+  rule: IntegrationRule;
+  plan: RefinementPlan;
+}
+
+/** The schedule of `method` with `steps`. */
+export function schedule(method: IgMethod, steps: number): Schedule {
+  return { rule: integrationRule(method, steps), plan: refinementPlan(method, steps) };
+}

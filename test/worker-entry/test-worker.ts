@@ -9,21 +9,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { currentBackend, useBackend } from '../../src/worker/backend.js';
 import { entryUrlOf, serve, webglContext, type Endpoint } from '../../src/worker/serve.js';
-import { wasmPathsOf, type WasmPaths } from '../../src/shared/wasm-binaries.js';
+import { wasmPathsOf } from '../../src/shared/wasm-binaries.js';
+import { connectFor, inWorkerScope } from '../../src/worker/entry-scope.js';
 import type { TestMessage, TestReply } from './protocol.js';
 
 /** The main-thread fallback's entry, as src/worker/worker.ts has it (no test messages there). */
-export function connect(
-  port: MessagePort,
-  entryUrl: string = import.meta.url,
-  wasm?: WasmPaths,
-): () => void {
-  return serve(port as unknown as Endpoint, { thread: 'main', entryUrl, wasm });
-}
+export const connect = connectFor(import.meta.url);
 
-const WorkerScope = (globalThis as { WorkerGlobalScope?: abstract new () => unknown })
-  .WorkerGlobalScope;
-const inWorker = WorkerScope !== undefined && globalThis instanceof WorkerScope;
+const inWorker = inWorkerScope();
 const scope = self as unknown as Endpoint & { name: string };
 const entryUrl = (inWorker && entryUrlOf(scope.name ?? '')) || self.location.href;
 const noWebgl = new URL(entryUrl).searchParams.has('no-webgl');

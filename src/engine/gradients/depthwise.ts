@@ -1,7 +1,8 @@
 // The input gradient of a depthwise convolution as a forward depthwise convolution.
 import * as tf from '@tensorflow/tfjs';
 import { lazyFilterGradient } from './lazy-filter.js';
-import { cropTo, isUndilated, spreadByStrides, transposedConv } from './transposed.js';
+import { ownGradient } from './own-gradient.js';
+import { convInfo, cropTo, isUndilated, spreadByStrides, transposedConv } from './transposed.js';
 
 interface DepthwiseAttrs {
   strides: number | [number, number];
@@ -24,8 +25,7 @@ let registered = false;
  */
 export function registerDepthwiseInputGradient(): void {
   if (registered) return;
-  const own = tf.getGradient(KERNEL);
-  if (!own) throw new Error(`TF.js has no gradient registered for ${KERNEL}`);
+  const own = ownGradient(KERNEL);
   registered = true;
   tf.registerGradient({
     kernelName: KERNEL,
@@ -56,15 +56,7 @@ export function depthwiseInputGradient(
   filter: tf.Tensor4D,
   attrs: DepthwiseAttrs,
 ): () => tf.Tensor4D {
-  const info = tf.backend_util.computeConv2DInfo(
-    xShape,
-    filter.shape,
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    true,
-  );
+  const info = convInfo(xShape, filter.shape, attrs, true);
   const { padding, crop } = transposedConv(info);
   const [kh, kw, channels, multiplier] = filter.shape;
   const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];

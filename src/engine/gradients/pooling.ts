@@ -1,5 +1,6 @@
 // The input gradient of max pooling where a backend's MaxPoolGrad kernel is wrong.
 import * as tf from '@tensorflow/tfjs';
+import { ownGradient } from './own-gradient.js';
 
 /**
  * Backends whose MaxPoolGrad kernel gives wrong values for windows whose values are all
@@ -13,8 +14,7 @@ let registered = false;
 /** Overrides the gradient of `MaxPool` on NEGATIVE_WINDOWS_WRONG backends (see above). */
 export function registerMaxPoolInputGradient(): void {
   if (registered) return;
-  const own = tf.getGradient('MaxPool');
-  if (!own) throw new Error('TF.js has no gradient registered for MaxPool');
+  const own = ownGradient('MaxPool');
   registered = true;
   tf.registerGradient({
     kernelName: 'MaxPool',

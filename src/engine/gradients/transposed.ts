@@ -1,6 +1,33 @@
 // The input gradient of a strided, padded, dilated convolution as a forward convolution.
 import * as tf from '@tensorflow/tfjs';
 
+/** The attributes of Conv2D and DepthwiseConv2dNative that shape the convolution. */
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** The forward convolution's geometry; `depthwise` for DepthwiseConv2dNative. */
+export function convInfo(
+  xShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: ConvAttrs,
+  depthwise = false,
+): tf.backend_util.Conv2DInfo {
+  const { strides, dilations, pad, dimRoundingMode } = attrs;
+  return tf.backend_util.computeConv2DInfo(
+    xShape,
+    filterShape,
+    strides,
+    dilations ?? 1,
+    pad,
+    dimRoundingMode,
+    depthwise,
+  );
+}
+
 export interface TransposedConv {
   /** Non-negative [[top, bottom], [left, right]] padding of spread(dy). */
   padding: [[number, number], [number, number]];
