@@ -157,7 +157,7 @@ export class IgExplainer extends PageWideOptions {
   /** Stops the running explanation; its `explain()` promise rejects with code `aborted`. */
   cancel(): void {
     const { config } = this.#attributes.check();
-    this.#task.cancel(config && this.#inputs(config));
+    this.#task.cancel(config && this.#image.inputs(config));
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {

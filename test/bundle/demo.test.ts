@@ -63,7 +63,7 @@ describe('the demo page', function () {
 
   it('shows saved explanations of the photographs at once, offline, with no error', async () => {
     // Made by scripts/make-demo-saved.mjs, as `npm run demo:saved` makes demo/saved/.
-    const index = await executeServerCommand<string>('ig-demo-saved');
+    const index = await executeServerCommand<string, undefined>('ig-demo-saved');
     await setViewport({ width: 1120, height: 1520 });
     const frame = document.createElement('iframe');
     frame.style.cssText = 'width: 1100px; height: 1500px; border: 0; background: white';
@@ -88,7 +88,7 @@ describe('the demo page', function () {
         expect(el.status, `${el.src}: ${el.error?.message}`).to.equal('done');
         await el.updateComplete;
         const root = el.shadowRoot!;
-        expect(root.querySelector('[part~="error"]'), el.src).to.equal(null);
+        expect(root.querySelector('[part~="error"]'), el.src ?? '').to.equal(null);
         const mask = root.querySelector<HTMLCanvasElement>('canvas[part="mask"]')!;
         const pixels = mask.getContext('2d')!.getImageData(0, 0, mask.width, mask.height).data;
         const levels = new Set<number>();
