@@ -41,7 +41,7 @@ export interface IgExplainer extends AttributeValues {}
  * @summary Integrated Gradients explanation of an image classifier, in the browser.
  *
  * @fires {CustomEvent<IgModelProgressDetail>} ig-model-progress - `{ fraction }` (0..1) while the model downloads.
- * @fires {CustomEvent<IgModelLoadDetail>} ig-model-load - `{ modelUrl, backend, thread, inputShape, numClasses, fromCache, ms }` once the model is ready.
+ * @fires {CustomEvent<IgModelLoadDetail>} ig-model-load - `{ modelUrl, backend, thread, inputShape, numClasses, fromCache, ms, modelSha256 }` once the model is ready (`modelSha256`: the content hash `exportResult()` records).
  * @fires {CustomEvent<IgPredictionDetail>} ig-prediction - `{ predictions: Array<{ index, label, probability }> }`: the top-k, highest first.
  * @fires {CustomEvent<IgProgressDetail>} ig-progress - `{ stepsDone, stepsTotal, fraction, path, partial? }` while the attributions are computed: `path` holds the points evaluated so far (alphas, scores, mean |gradient|), `partial` a coarse map `{ attributions, shape, steps, delta }` when a refinement level completes.
  * @fires {CustomEvent<IgResult>} ig-complete - The explanation (`IgResult`: target, attributions, shape, sum, scores, delta, path, timings…).
@@ -154,7 +154,11 @@ export class IgExplainer extends PageWideOptions {
     return exportSaved(this.result, predictions, config, image, modelUrl, load?.modelSha256 ?? '');
   }
 
-  /** Stops the running explanation; its `explain()` promise rejects with code `aborted`. */
+  /**
+   * Stops the running explanation; its `explain()` promise rejects with code `aborted`. An eager
+   * or lazy element does not start the same inputs again by itself; `explain()`, a changed input
+   * or re-adding the element does.
+   */
   cancel(): void {
     const { config } = this.#attributes.check();
     this.#task.cancel(config && this.#image.inputs(config));
