@@ -6,6 +6,7 @@ import { findChrome, CHROME_ARGS } from './scripts/chrome-path.mjs';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
 import { testServers } from './scripts/test-servers.mjs';
 import { cspPage } from './scripts/wtr-csp-page.mjs';
+import { isolatedPage } from './scripts/wtr-isolated-page.mjs';
 import { screenshots } from './scripts/wtr-screenshot.mjs';
 
 const executablePath = findChrome();
@@ -32,6 +33,8 @@ export default {
     // A third origin serving a page under a strict CSP (test/bundle/), and screenshots of the demo.
     cspPage(),
     screenshots(),
+    // A cross-origin isolated (COOP + COEP) tab for the WASM backend's threaded build.
+    isolatedPage(),
   ],
   browsers: [
     chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } }),
