@@ -42,8 +42,7 @@ export class PageWideOptions extends LitElement {
 
   /**
    * Page-wide: how many workers one explanation's path points are split across (each with its
-   * own TF.js and model copy), or 'auto' (from the cores and the device's memory). Experimental:
-   * the default is 1 for now.
+   * own TF.js and model copy), or 'auto' (the default: from the cores and the device's memory).
    */
   static get workers(): IgWorkers {
     return pageOptions.workers;

@@ -16,8 +16,13 @@ export const pageOptions: {
    */
   wasmPaths: string | null;
   /**
-   * Workers one explanation's path points are split across. Experimental: 1 by default (API.md
-   * says 'auto') until a second worker of the bundled worker script loads everywhere (README).
+   * Workers one explanation's path points are split across: 'auto' by default (API.md), one per
+   * core within the device's memory (client/worker-pool.ts's poolSize).
    */
   workers: IgWorkers;
-} = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000, wasmPaths: null, workers: 1 };
+} = {
+  workerUrl: null,
+  stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000,
+  wasmPaths: null,
+  workers: 'auto',
+};
