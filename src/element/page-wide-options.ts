@@ -42,7 +42,8 @@ export class PageWideOptions extends LitElement {
 
   /**
    * Page-wide: how many workers one explanation's path points are split across (each with its
-   * own TF.js and model copy), or 'auto' (the default: from the cores and the device's memory).
+   * own TF.js and model copy), or 'auto' (from the cores and the device's memory). The default
+   * is 1 for now (docs/performance.md, "the worker pool").
    */
   static get workers(): IgWorkers {
     return pageOptions.workers;

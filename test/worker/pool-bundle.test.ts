@@ -69,6 +69,29 @@ function relativeDifference(a: Float32Array, b: Float32Array): number {
 describe('the bundled worker pool', function () {
   this.timeout(180000);
 
+  // First: the page's first explanation starts both workers at once, nothing loaded yet (in the
+  // dev server, two cold workers of the unbundled src/worker/worker.ts loading their module
+  // graphs at once often fail: see test/worker/pool.test.ts).
+  it('starts two cold workers at once on the first explanation', async () => {
+    const IgExplainer = await bundledClass();
+    IgExplainer.workers = 2;
+    const el = element('wasm');
+    try {
+      const result = await el.explain();
+      expect(result.thread).to.equal('worker');
+      expect(result.backend).to.equal('wasm');
+      const workers = started.filter((w) => w.url.includes('ig-explainer-worker'));
+      expect(
+        workers.flatMap((w) => w.errors),
+        'no worker failed',
+      ).to.deep.equal([]);
+      expect(workers, JSON.stringify(started)).to.have.length(2);
+    } finally {
+      el.remove();
+      IgExplainer.workers = 1;
+    }
+  });
+
   for (const backend of ['wasm', 'auto']) {
     it(`splits one explanation across two bundled workers on backend="${backend}"`, async () => {
       const IgExplainer = await bundledClass();
