@@ -124,10 +124,45 @@ function longWithoutWasm() {
   };
 }
 
+/**
+ * TF.js starts the WASM backend's threads (a cross-origin isolated page) by evaluating the
+ * threaded factory's own text, `factory.toString()`, in each pthread worker. That text reads
+ * `_scriptDir`, a variable of the factory's enclosing closure, behind a `typeof` guard that terser
+ * drops (the variable is declared where it compresses), so every pthread worker threw
+ * "ReferenceError: t is not defined" and the explanation worker died. In a browser that variable
+ * is always undefined there (no document.currentScript in a worker, no __filename), so the
+ * factory reads `undefined` instead and stays self-contained.
+ */
+function selfContainedThreadedWasm() {
+  const GUARD = 'if(typeof _scriptDir !== "undefined" && _scriptDir){scriptDirectory=_scriptDir}';
+  const FALLBACK = '"urlOrBlob":Module["mainScriptUrlOrBlob"]||_scriptDir,';
+  return {
+    name: 'ig-self-contained-threaded-wasm',
+    transform(code, id) {
+      if (!/tfjs-backend-wasm[\\/]wasm-out[\\/]tfjs-backend-wasm-threaded-simd\.js$/.test(id)) {
+        return null;
+      }
+      if (!code.includes(GUARD) || !code.includes(FALLBACK)) {
+        this.error(
+          'tfjs-backend-wasm-threaded-simd.js changed: re-check selfContainedThreadedWasm() in ' +
+            'rollup.config.mjs (the pthread workers evaluate the factory on its own).',
+        );
+      }
+      return {
+        code: code
+          .replace(GUARD, '')
+          .replace(FALLBACK, '"urlOrBlob":Module["mainScriptUrlOrBlob"],'),
+        map: null,
+      };
+    },
+  };
+}
+
 /** The plugins both builds share. */
 function plugins() {
   return [
     longWithoutWasm(),
+    selfContainedThreadedWasm(),
     nodeResolve({ browser: true }),
     commonjs(),
     typescript({

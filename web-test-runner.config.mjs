@@ -6,6 +6,7 @@ import { findChrome, CHROME_ARGS } from './scripts/chrome-path.mjs';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
 import { testServers } from './scripts/test-servers.mjs';
 import { cspPage } from './scripts/wtr-csp-page.mjs';
+import { isolatedPage } from './scripts/wtr-isolated-page.mjs';
 import { screenshots } from './scripts/wtr-screenshot.mjs';
 import { demoSaved } from './scripts/wtr-demo-saved.mjs';
 
@@ -35,6 +36,8 @@ export default {
     screenshots(),
     // Saved explanations of the demo's photographs (test/bundle/demo.test.ts).
     demoSaved(),
+    // A cross-origin isolated (COOP + COEP) tab for the WASM backend's threaded build.
+    isolatedPage(),
   ],
   browsers: [
     chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } }),

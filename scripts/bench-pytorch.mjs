@@ -65,14 +65,15 @@ const ARCHITECTURES = [
   {
     name: 'MobileNetV2',
     torch: 'mobilenet_v2',
-    // The nsfwjs graph model (converter output), else its Keras layers export.
-    ours: { zoo: [/mobilenet_v2_mid\/model\.json$/, /mobilenet_v2\/model\.json$/] },
+    // The nsfwjs graph model (converter output), else its Keras layers export (the zoo's folders
+    // are named nsfw-mobilenet-v2-mid/ and nsfw-mobilenet-v2/).
+    ours: { zoo: [/mobilenet[_-]v2[_-]mid\/model\.json$/, /mobilenet[_-]v2\/model\.json$/] },
   },
 ];
 /** Zoo models whose architecture PyTorch times (for the time to a 5%-error explanation). */
 const TORCH_OF = [
-  [/mobilenet_v2/, 'mobilenet_v2'],
-  [/inception_v3/, 'inception_v3'],
+  [/mobilenet[_-]v2/, 'mobilenet_v2'],
+  [/inception[_-]v3/, 'inception_v3'],
 ];
 
 const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/shapes/index.json'), 'utf8'))[0];

@@ -6,8 +6,9 @@
 //   GET  /page.html?script=URL&cdn=ORIGIN&run=ID[&wasm=1]&<attribute>=<value>...
 //        the page: probe.js, then <script type="module" src=script>, then the element; wasm=1
 //        adds 'wasm-unsafe-eval' to the policy;
-//   GET  /probe.js   relays ig-* events, securitypolicyviolation events and resource timings to
-//        the parent window with postMessage; explains on the parent's { type: 'explain' };
+//   GET  /probe.js   relays ig-* events, securitypolicyviolation events, resource timings and
+//        the workers the page started to the parent window with postMessage; explains on the
+//        parent's { type: 'explain', workers? } (workers: IgExplainer.workers first);
 //   POST /report?run=ID   a CSP violation report.
 //
 // Tests read the origin with executeServerCommand('ig-csp-page') and the reports of a run with
@@ -34,7 +35,18 @@ export function strictPolicy(cdn, report, wasm = false) {
 
 const PROBE = `'use strict';
 (() => {
-  const post = (message) => parent.postMessage(message, '*');
+  // Every worker the page starts, and the errors they report (the pool tests count them).
+  const workers = [];
+  const Worker = window.Worker;
+  window.Worker = class extends Worker {
+    constructor(url, options) {
+      super(url, options);
+      const record = { url: String(url), errors: [] };
+      workers.push(record);
+      this.addEventListener('error', (e) => record.errors.push(e.message || 'error'));
+    }
+  };
+  const post = (message) => parent.postMessage({ ...message, workers }, '*');
   const resources = () => performance.getEntriesByType('resource').map((e) => e.name);
   document.addEventListener('securitypolicyviolation', (e) =>
     post({ type: 'violation', directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile, sample: e.sample }),
@@ -52,6 +64,7 @@ const PROBE = `'use strict';
   }
   addEventListener('message', (e) => {
     if (e.source !== parent || e.data?.type !== 'explain') return;
+    if (e.data.workers) customElements.get('ig-explainer').workers = e.data.workers;
     document.querySelector('ig-explainer').explain().catch(() => {});
   });
   addEventListener('load', () =>

@@ -16,8 +16,10 @@ export const pageOptions: {
    */
   wasmPaths: string | null;
   /**
-   * Workers one explanation's path points are split across. Experimental: 1 by default (API.md
-   * says 'auto') until a second worker of the bundled worker script loads everywhere (README).
+   * Workers one explanation's path points are split across ('auto': client/worker-pool.ts's
+   * poolSize). 1 by default for now (API.md says 'auto'): the bundled pool works, but two cold
+   * workers of the unbundled worker (the dev server) started at once often fail to load
+   * (docs/performance.md, "the worker pool").
    */
   workers: IgWorkers;
 } = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000, wasmPaths: null, workers: 1 };

@@ -11,6 +11,8 @@ export interface PageMessage {
   directive?: string;
   blocked?: string;
   source?: string;
+  /** The workers the page started so far, with the errors each reported. */
+  workers?: { url: string; errors: string[] }[];
 }
 
 export interface CspReport {
@@ -28,8 +30,8 @@ export interface CspPage {
   cdn: string;
   /** The first message of one of `types` (waiting for it), posted after `from` messages. */
   next(types: string[], timeoutMs?: number, from?: number): Promise<PageMessage>;
-  /** Asks the page's element to explain (for loading="manual"). */
-  explain(): void;
+  /** Asks the page's element to explain (for loading="manual"), on `workers` workers if given. */
+  explain(workers?: number): void;
   /** The CSP violation reports of the page and its workers so far. */
   reports(): Promise<CspReport[]>;
   close(): void;
@@ -92,8 +94,8 @@ export async function openCspPage(
         check();
       });
     },
-    explain() {
-      frame.contentWindow!.postMessage({ type: 'explain' }, '*');
+    explain(workers) {
+      frame.contentWindow!.postMessage({ type: 'explain', workers }, '*');
     },
     reports() {
       return executeServerCommand<CspReport[], { run: string }>('ig-csp-reports', { run });

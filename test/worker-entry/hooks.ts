@@ -23,10 +23,15 @@ export function setWorkerTestFlags(flags: { noWebgl?: boolean }): void {
 let current: Worker | null = null;
 const live: Worker[] = [];
 let started = 0;
+const errors: string[] = [];
 const remember = (worker: Worker) => {
   current = worker;
   live.push(worker);
   started += 1;
+  const index = started;
+  worker.addEventListener('error', (event) =>
+    errors.push(`worker ${index}: ${event.message || 'error'}`),
+  );
 };
 const Original = window.Worker;
 window.Worker = class extends Original {
@@ -74,6 +79,11 @@ export function liveWorkerCount(): number {
 /** How many ig-explainer workers this page started so far. */
 export function startedWorkerCount(): number {
   return started;
+}
+
+/** The errors ig-explainer workers reported so far (a crash, a script that failed to load). */
+export function workerErrors(): string[] {
+  return [...errors];
 }
 
 /** tf.memory() and backend of every running worker, in start order. */

@@ -11,6 +11,7 @@ import {
   crashWorker,
   liveWorkerCount,
   startedWorkerCount,
+  workerErrors,
 } from '../worker-entry/hooks.js';
 import { modelUrl, request, testImageUrl } from './helpers.js';
 import type { ExplainInput } from '../../src/client/explain-client.js';
@@ -157,11 +158,19 @@ describe('worker pool', function () {
     expect(relativeDifference(one.attributions, two.attributions)).to.be.below(1e-5);
   });
 
-  // Open (issue 16): in the full suite the second element found 1 worker, not 2; passes alone.
-  it.skip('serves two elements from the same pool', async () => {
+  // What it counts: the workers this test starts (after terminating every earlier one) and the
+  // errors they report, not only who is alive at the end: a pool worker that died and had its
+  // share re-run on slot 0 gives the right attributions with one worker left, and says why here.
+  // Slot 0's worker loads first, alone: in this dev server two cold workers of the unbundled
+  // worker started at once often fail to load (docs/performance.md, "the worker pool"; the
+  // bundle does not: pool-bundle.test.ts), which is what made this test fail in the full suite.
+  it('serves two elements from the same pool', async () => {
     terminateWorker();
-    IgExplainer.workers = 2;
+    const startedBefore = startedWorkerCount();
+    const errorsBefore = workerErrors().length;
     const tiny = modelUrl('tiny-graph-10');
+    await withWorkers(1, request({ image, modelUrls: [tiny], steps: 2 }));
+    IgExplainer.workers = 2;
     const [a, b] = await Promise.all(
       [0, 1].map(() =>
         fixture<IgExplainer>(html`
@@ -176,11 +185,17 @@ describe('worker pool', function () {
       ),
     );
     const [ra, rb] = await Promise.all([a.explain(), b.explain()]);
+    const errors = workerErrors().slice(errorsBefore);
+    expect(errors, 'errors of the pool workers').to.deep.equal([]);
+    expect(startedWorkerCount() - startedBefore, 'workers started for both elements').to.equal(2);
+    expect(liveWorkerCount()).to.equal(2);
     expect(ra.thread).to.equal('worker');
     expect(rb.thread).to.equal('worker');
-    expect(liveWorkerCount()).to.equal(2);
     expect(relativeDifference(ra.attributions, rb.attributions)).to.be.below(1e-6);
+    // Both workers served: each holds the model (one load per worker, shared by both elements).
     const memories = await allWorkerMemory();
     expect(memories).to.have.length(2);
+    expect(memories[0].numTensors).to.be.above(0);
+    expect(memories[1].numTensors).to.equal(memories[0].numTensors);
   });
 });
