@@ -122,47 +122,43 @@ export async function zooSuite(name: string): Promise<void> {
       });
     }
 
-    // Open (issue 12): the Teachable Machine export's count differs (6 vs 3) in the full suite.
-    (model.name.startsWith('teachable') ? it.skip : it)(
-      'dispatches no filter-gradient kernel during attribution (engine, wasm)',
-      async function () {
-        this.timeout(600000);
-        await pageBackend('wasm');
-        const before = tf.memory().numTensors;
-        const loaded = await loadModel([zooUrl(model)], { cache: false });
-        const image = await preprocessed(model);
-        const baseline = tf.zerosLike(image);
-        try {
-          const explained = withInputRange(
-            loaded.defaultHead.scores('probability'),
-            model.inputRange,
-          );
-          const profile = await tf.profile(async () => {
-            const ig = await integratedGradients(explained, image, baseline, {
-              target: 0,
-              steps: 2,
-              method: 'trapezoid',
-              output: 'logit',
-              batchSize: 3,
-            });
-            expect(ig.attributions.length).to.equal(image.size);
-            return [];
+    it('dispatches no filter-gradient kernel during attribution (engine, wasm)', async function () {
+      this.timeout(600000);
+      await pageBackend('wasm');
+      const before = tf.memory().numTensors;
+      const loaded = await loadModel([zooUrl(model)], { cache: false });
+      const image = await preprocessed(model);
+      const baseline = tf.zerosLike(image);
+      try {
+        const explained = withInputRange(
+          loaded.defaultHead.scores('probability'),
+          model.inputRange,
+        );
+        const profile = await tf.profile(async () => {
+          const ig = await integratedGradients(explained, image, baseline, {
+            target: 0,
+            steps: 2,
+            method: 'trapezoid',
+            output: 'logit',
+            batchSize: 3,
           });
-          const kernels = new Map<string, number>();
-          for (const { name } of profile.kernels) kernels.set(name, (kernels.get(name) ?? 0) + 1);
-          const filters = [...kernels].filter(([name]) => FILTER_GRADIENT.test(name));
-          expect(kernels.size).to.be.greaterThan(5);
-          expect(
-            filters,
-            `filter-gradient kernels dispatched: ${JSON.stringify(filters)}`,
-          ).to.deep.equal([]);
-        } finally {
-          image.dispose();
-          baseline.dispose();
-          loaded.dispose();
-        }
-        expect(tf.memory().numTensors).to.equal(before);
-      },
-    );
+          expect(ig.attributions.length).to.equal(image.size);
+          return [];
+        });
+        const kernels = new Map<string, number>();
+        for (const { name } of profile.kernels) kernels.set(name, (kernels.get(name) ?? 0) + 1);
+        const filters = [...kernels].filter(([name]) => FILTER_GRADIENT.test(name));
+        expect(kernels.size).to.be.greaterThan(5);
+        expect(
+          filters,
+          `filter-gradient kernels dispatched: ${JSON.stringify(filters)}`,
+        ).to.deep.equal([]);
+      } finally {
+        image.dispose();
+        baseline.dispose();
+        loaded.dispose();
+      }
+      expect(tf.memory().numTensors).to.equal(before);
+    });
   });
 }
