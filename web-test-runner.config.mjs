@@ -3,6 +3,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { commonjsToEsm } from './scripts/wtr-commonjs.mjs';
 import { findChrome, CHROME_ARGS } from './scripts/chrome-path.mjs';
+import { binaryFiles } from './scripts/wtr-binary.mjs';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
 import { testServers } from './scripts/test-servers.mjs';
 import { cspPage } from './scripts/wtr-csp-page.mjs';
@@ -20,6 +21,8 @@ if (!executablePath) {
 export default {
   files: process.env.TEST_FILES ? process.env.TEST_FILES.split(',') : ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
+  // Weight shards byte for byte: the dev server's transform step garbles some (wtr-binary.mjs).
+  middleware: [binaryFiles()],
   plugins: [
     // TF.js imports CommonJS files (long, seedrandom, the WASM backend's Emscripten glue), the
     // labels one more; the browser needs them as ES modules. The ImageNet class names:

@@ -5,7 +5,7 @@
 // Prints Markdown tables and the goals of issue 7; writes bench/results.json.
 //
 //   node scripts/bench.mjs [--full] [--models shapes,inception,zoo] [--backends webgl,wasm,cpu]
-//                          [--budget-s 90] [--no-build]
+//                          [--budget-s 90] [--no-build] [--zoo-steps 8]
 //   node scripts/bench.mjs --report   # the tables again from bench/results.json
 //
 // --quick (the default) keeps the run to minutes on a 2-core machine with software WebGL: every
@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
     backends: { type: 'string', default: 'webgl,wasm,cpu' },
     'budget-s': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    'zoo-steps': { type: 'string', default: '8' },
     report: { type: 'boolean', default: false },
   },
 });
@@ -119,7 +120,7 @@ async function main() {
       results.models[name] = await benchModel(name, PLANS[name], session, engine, results.defaults);
     }
     if (args.models.split(',').includes('zoo'))
-      results.zoo = await benchZoo(session, engine, { log });
+      results.zoo = await benchZoo(session, engine, { steps: Number(args['zoo-steps']), log });
     await engineContext.close();
   } finally {
     await session.close();

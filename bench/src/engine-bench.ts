@@ -61,7 +61,10 @@ async function imageTensor(input: ImageInput, m: LoadedModel): Promise<tf.Tensor
   const fitted = fitImage(pixels, m.height, m.width, 'pad');
   pixels.dispose();
   if (m.channels === 3) return fitted;
-  const luma = tf.image.rgbToGrayscale(fitted);
+  // As the engine feeds luma (src/engine/explain.ts): rgbToGrayscale's Einsum has no WASM kernel.
+  const luma = tf.tidy(
+    () => tf.sum(tf.mul(fitted, [0.2989, 0.587, 0.114]), -1, true) as tf.Tensor3D,
+  );
   fitted.dispose();
   return luma;
 }

@@ -179,7 +179,10 @@ export async function fetchWeights(
                 SELF_HOST_HINT
             : `The weight files ${group.paths.join(', ')} of ${jsonUrl} hold ${received} bytes but ` +
                 `model.json's shapes need ${expected}: model.json and its weight files do not ` +
-                `belong together; copy both from the same conversion, ${SELF_HOST_HINT}`,
+                'belong together, or the server re-encodes the binary weight files as text (some ' +
+                "dev servers' transform steps do, @web/dev-server's among them); copy both from " +
+                'the same conversion and serve the weight files as application/octet-stream, ' +
+                `untransformed, ${SELF_HOST_HINT}`,
           'model-url',
         );
       }

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { IgError, abortError, isIgError } from '../shared/types.js';
 import { obtainModelArtifacts } from './model-cache.js';
 import { checkModel } from './model-check.js';
+import { disposeModel } from './model-dispose.js';
 import { SELF_HOST_HINT } from './model-fetch.js';
 import type { ModelHead, OutputKind } from './model-output.js';
 import type { Classifier } from './preprocess.js';
@@ -140,10 +141,10 @@ async function loadOne(url: string, options: LoadModelOptions): Promise<LoadedMo
       outputKind: defaultHead.kind,
       labels: teachable?.labels ?? null,
       classifier: defaultHead.forward,
-      dispose: () => model.dispose(),
+      dispose: () => disposeModel(model),
     };
   } catch (error) {
-    model.dispose();
+    disposeModel(model);
     throw error;
   }
 }
