@@ -7,7 +7,7 @@ import { makeBaseline } from '../../src/engine/baselines.js';
 import { imageToTensor } from '../../src/engine/image.js';
 import { integratedGradients } from '../../src/engine/integrated-gradients.js';
 import { loadModel, type LoadedModel } from '../../src/engine/model-loader.js';
-import { fitImage } from '../../src/engine/preprocess.js';
+import { fitImage, toLuma } from '../../src/engine/preprocess.js';
 import { DEFAULT_METHOD, DEFAULT_STEPS } from '../../src/shared/defaults.js';
 import type { IgBackend, IgBaselineKind, IgMethod, IgOutput } from '../../src/shared/types.js';
 import { useBackend } from '../../src/worker/backend.js';
@@ -62,9 +62,7 @@ async function imageTensor(input: ImageInput, m: LoadedModel): Promise<tf.Tensor
   pixels.dispose();
   if (m.channels === 3) return fitted;
   // As the engine feeds luma (src/engine/explain.ts): rgbToGrayscale's Einsum has no WASM kernel.
-  const luma = tf.tidy(
-    () => tf.sum(tf.mul(fitted, [0.2989, 0.587, 0.114]), -1, true) as tf.Tensor3D,
-  );
+  const luma = toLuma(fitted);
   fitted.dispose();
   return luma;
 }

@@ -24,7 +24,7 @@ import { autoBatchSize, checkBatchMemory, shareSchedule } from './batching.js';
 
 export { BATCH_MEMORY_BUDGET, autoBatchSize, checkBatchMemory } from './batching.js';
 import { labelFor, resolveTarget, topK } from './predictions.js';
-import { fitImage, withInputRange, type Classifier } from './preprocess.js';
+import { fitImage, toLuma, withInputRange, type Classifier } from './preprocess.js';
 import { xraiRegionMap } from './xrai.js';
 
 export interface ExplainHooks {
@@ -99,10 +99,7 @@ export class Explainer {
         tf.tidy(() => {
           const decoded = imageToTensor(bitmap, undefined, what);
           const fitted = fitImage(decoded, model.height, model.width, request.fit);
-          // Luma as tf.image.rgbToGrayscale weighs it, without its Einsum (no WASM kernel).
-          return model.channels === 1
-            ? (tf.sum(tf.mul(fitted, LUMA), -1, true) as tf.Tensor3D)
-            : fitted;
+          return model.channels === 1 ? toLuma(fitted) : fitted;
         });
       const image = onGrid(request.image, 'image');
       let baselines: tf.Tensor3D[] = [];
@@ -311,9 +308,6 @@ function nonFiniteGradient(url: string): IgError {
     'model-url',
   );
 }
-
-/** tf.image.rgbToGrayscale's weights of R, G and B. */
-const LUMA = [0.2989, 0.587, 0.114];
 
 function checkAborted(signal: AbortSignal): void {
   if (signal.aborted) throw abortError();

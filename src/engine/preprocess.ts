@@ -105,3 +105,11 @@ export function withInputRange(classifier: Classifier, range: IgInputRange): Cla
       );
   }
 }
+
+/**
+ * An RGB image as one luma channel ([h, w, 1]), weighed as tf.image.rgbToGrayscale does
+ * (0.2989, 0.587, 0.114), without its Einsum, which the WASM backend has no kernel for.
+ */
+export function toLuma(rgb: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => tf.sum(tf.mul(rgb, [0.2989, 0.587, 0.114]), -1, true) as tf.Tensor3D);
+}

@@ -4,7 +4,7 @@ import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { imageToTensor } from '../../src/engine/image.js';
 import type { LoadedModel } from '../../src/engine/model-loader.js';
-import { fitImage, withInputRange } from '../../src/engine/preprocess.js';
+import { fitImage, toLuma, withInputRange } from '../../src/engine/preprocess.js';
 import type { IgBackend, IgInputRange } from '../../src/shared/types.js';
 import { useBackend } from '../../src/worker/backend.js';
 
@@ -55,9 +55,7 @@ export async function preprocessed(model: ZooModel, url = ZOO_IMAGE): Promise<tf
   try {
     return tf.tidy(() => {
       const fitted = fitImage(imageToTensor(bitmap), model.inputSize, model.inputSize, 'pad');
-      return model.channels === 1
-        ? (tf.sum(tf.mul(fitted, [0.2989, 0.587, 0.114]), -1, true) as tf.Tensor3D)
-        : fitted;
+      return model.channels === 1 ? toLuma(fitted) : fitted;
     });
   } finally {
     bitmap.close();
