@@ -1,16 +1,10 @@
 // The methods `npm run bench:quality` compares: one entry each, in table order. An entry computes
-// one per-pixel map for the explained class from what the context offers (IG per baseline list,
-// memoized per image, so that XRAI over IG reuses the IG run it explains).
-//
-// Adding a method of branch `methods` (Blur IG, Guided IG, SmoothGrad) once the engine has it:
-// give MethodContext a memoized `explain(options)` that calls the engine's entry for a path or
-// noise setting, then add one entry per method, for example
-//   { id: 'blur-ig', label: 'Blur IG', run: async (ctx) => channelMaps(await ctx.explain({ path: 'blur' })) },
-//   { id: 'guided-ig', label: 'Guided IG', run: ... ({ path: 'guided' }) },
-//   { id: 'smoothgrad-ig', label: 'SmoothGrad over IG, black', run: ... ({ noiseSamples: 16 }) },
-// and, for XRAI over any of them, `xraiMap(ctx, await ctx.explain(...))`. The driver and the table
-// follow this list; nothing else changes.
+// one per-pixel map for the explained class from what the context offers: `explain` runs the
+// engine's own attribution (src/engine/attribution.ts: a path, a baseline list, SmoothGrad's
+// noisy copies), memoized per image, so that XRAI over an attribution reuses the run it explains.
+// The driver and the table follow this list; nothing else changes.
 import { xraiRegionMap } from '../../src/engine/xrai.js';
+import type { IgPathKind } from '../../src/shared/paths.js';
 import type { IgBaselineKind } from '../../src/shared/types.js';
 
 /** The attributions of one explanation, [h][w][c] on the model-input grid. */
@@ -20,6 +14,18 @@ export interface Attribution {
   relativeError: number | null;
 }
 
+/** One engine attribution: what `attribute()` takes besides the model, image and target. */
+export interface ExplainOptions {
+  path: IgPathKind;
+  /** Ignored by Blur IG (its start is the maximally blurred image). Default: black. */
+  baselines?: readonly IgBaselineKind[];
+  /** SmoothGrad's noisy copies (0: none) and their std, a fraction of the image's range. */
+  noiseSamples?: number;
+  noiseLevel?: number;
+  /** Blur IG's largest sigma in model pixels (default the engine's, PAIR's 50). */
+  blurSigma?: number;
+}
+
 export interface MethodContext {
   /** [h, w, c] of the model-input grid. */
   shape: [number, number, number];
@@ -27,6 +33,8 @@ export interface MethodContext {
   pixels: Float32Array;
   /** IG of the explained class, averaged over one run per baseline (memoized per image). */
   ig(baselines: readonly IgBaselineKind[]): Promise<Attribution>;
+  /** The engine's attribution (src/engine/attribution.ts) with these options (memoized per image). */
+  explain(options: ExplainOptions): Promise<Attribution>;
   /** Plain gradient x input of the explained class. */
   gradientTimesInput(): Promise<Attribution>;
   /** Seeded uniform noise, h*w values on [0, 1): a map that knows nothing. */
@@ -81,6 +89,17 @@ export function topArea(maps: MethodMaps, share: number): MethodMaps {
   return { map, abs: map.map(Math.abs), order: maps.map, relativeError: null };
 }
 
+/** SmoothGrad's noisy copies in the bench's rows (PAIR's default nsamples is 15). */
+export const SMOOTHGRAD_SAMPLES = 16;
+const BLACK_WHITE: ExplainOptions = { path: 'straight', baselines: ['black', 'white'] };
+const BLUR_IG: ExplainOptions = { path: 'blur' };
+const SMOOTH_IG: ExplainOptions = {
+  path: 'straight',
+  baselines: ['black'],
+  noiseSamples: SMOOTHGRAD_SAMPLES,
+};
+const SMOOTH_BLUR_IG: ExplainOptions = { path: 'blur', noiseSamples: SMOOTHGRAD_SAMPLES };
+
 export const QUALITY_METHODS: readonly QualityMethod[] = [
   {
     id: 'ig-black',
@@ -93,11 +112,30 @@ export const QUALITY_METHODS: readonly QualityMethod[] = [
     run: async (ctx) => channelMaps(await ctx.ig(['blur'])),
   },
   {
-    // Until branch `methods`' baseline lists land, the mean of two runs here; then
-    // `ctx.explain({ baselines: ['black', 'white'] })`, which must give the same numbers.
+    // The engine's baseline list: the mean of one IG per baseline.
     id: 'ig-black-white',
-    label: 'IG, baselines black + white (mean)',
-    run: async (ctx) => channelMaps(await ctx.ig(['black', 'white'])),
+    label: 'IG, baselines black + white',
+    run: async (ctx) => channelMaps(await ctx.explain(BLACK_WHITE)),
+  },
+  {
+    id: 'blur-ig',
+    label: 'Blur IG',
+    run: async (ctx) => channelMaps(await ctx.explain(BLUR_IG)),
+  },
+  {
+    id: 'guided-ig',
+    label: 'Guided IG, black',
+    run: async (ctx) => channelMaps(await ctx.explain({ path: 'guided', baselines: ['black'] })),
+  },
+  {
+    id: 'smoothgrad-ig',
+    label: `SmoothGrad (${SMOOTHGRAD_SAMPLES}) over IG, black`,
+    run: async (ctx) => channelMaps(await ctx.explain(SMOOTH_IG)),
+  },
+  {
+    id: 'smoothgrad-blur-ig',
+    label: `SmoothGrad (${SMOOTHGRAD_SAMPLES}) over Blur IG`,
+    run: async (ctx) => channelMaps(await ctx.explain(SMOOTH_BLUR_IG)),
   },
   {
     id: 'gradient-x-input',
@@ -108,7 +146,17 @@ export const QUALITY_METHODS: readonly QualityMethod[] = [
     // PAIR saliency's XRAI default: IG from black and white, averaged.
     id: 'xrai-black-white',
     label: 'XRAI over IG black + white',
-    run: async (ctx) => xraiMap(ctx, await ctx.ig(['black', 'white'])),
+    run: async (ctx) => xraiMap(ctx, await ctx.explain(BLACK_WHITE)),
+  },
+  {
+    id: 'xrai-blur-ig',
+    label: 'XRAI over Blur IG',
+    run: async (ctx) => xraiMap(ctx, await ctx.explain(BLUR_IG)),
+  },
+  {
+    id: 'xrai-smoothgrad-blur-ig',
+    label: `XRAI over SmoothGrad (${SMOOTHGRAD_SAMPLES}) Blur IG`,
+    run: async (ctx) => xraiMap(ctx, await ctx.explain(SMOOTH_BLUR_IG)),
   },
   {
     id: 'xrai-black',
@@ -123,7 +171,7 @@ export const QUALITY_METHODS: readonly QualityMethod[] = [
   {
     id: 'xrai-black-white-top20',
     label: 'XRAI over IG black + white, top 20% area',
-    run: async (ctx) => topArea(xraiMap(ctx, await ctx.ig(['black', 'white'])), 0.2),
+    run: async (ctx) => topArea(xraiMap(ctx, await ctx.explain(BLACK_WHITE)), 0.2),
   },
   {
     id: 'xrai-blur-top20',
