@@ -77,11 +77,14 @@ async function main() {
   try {
     const context = await session.browser.createBrowserContext();
     const page = await openPage(context, session.origin, 'quality');
-    ({ defaults, methods } = await page.evaluate(() => ({
+    let tuning;
+    ({ defaults, methods, tuning } = await page.evaluate(() => ({
       defaults: window.quality.defaults,
       methods: window.quality.methods,
+      tuning: window.quality.tuning,
     })));
     if (METHOD_IDS.length) {
+      methods = [...methods, ...tuning];
       const unknown = METHOD_IDS.filter((id) => !methods.some((m) => m.id === id));
       if (unknown.length) throw new Error(`Unknown --methods: ${unknown.join(', ')}`);
       methods = methods.filter((m) => METHOD_IDS.includes(m.id));

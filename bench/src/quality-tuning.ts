@@ -1,0 +1,53 @@
+// Variants of the quality list's methods whose hyperparameters (Blur IG's sigma, SmoothGrad's
+// noise level and samples, XRAI's shown area) are tuned on the validation split
+// (`npm run bench:quality -- --split val --methods tune-...`), never on the held-out test images.
+// Not in the table unless named with --methods.
+import {
+  SMOOTHGRAD_SAMPLES,
+  channelMaps,
+  topArea,
+  xraiMap,
+  type ExplainOptions,
+  type QualityMethod,
+} from './quality-methods.js';
+
+const variant = (id: string, label: string, options: ExplainOptions): QualityMethod => ({
+  id,
+  label,
+  run: async (ctx) => channelMaps(await ctx.explain(options)),
+});
+
+const smoothBlur = (extra: Partial<ExplainOptions>): ExplainOptions => ({
+  path: 'blur',
+  noiseSamples: SMOOTHGRAD_SAMPLES,
+  ...extra,
+});
+
+export const TUNING_METHODS: readonly QualityMethod[] = [
+  ...[5, 10, 20].map((sigma) =>
+    variant(`tune-blur-ig-s${sigma}`, `Blur IG, max sigma ${sigma}`, {
+      path: 'blur',
+      blurSigma: sigma,
+    }),
+  ),
+  ...[5, 10].map((sigma) =>
+    variant(
+      `tune-sg-blur-ig-s${sigma}`,
+      `SmoothGrad over Blur IG, max sigma ${sigma}`,
+      smoothBlur({ blurSigma: sigma }),
+    ),
+  ),
+  ...[0.05, 0.3].map((level) =>
+    variant(
+      `tune-sg-blur-ig-n${level}`,
+      `SmoothGrad over Blur IG, noise ${level}`,
+      smoothBlur({ noiseLevel: level }),
+    ),
+  ),
+  variant('tune-sg64-blur-ig', 'SmoothGrad (64) over Blur IG', smoothBlur({ noiseSamples: 64 })),
+  ...[0.1, 0.2].map((share): QualityMethod => ({
+    id: `tune-xrai-sg-blur-ig-top${share * 100}`,
+    label: `XRAI over SmoothGrad Blur IG, top ${share * 100}% area`,
+    run: async (ctx) => topArea(xraiMap(ctx, await ctx.explain(smoothBlur({}))), share),
+  })),
+];
