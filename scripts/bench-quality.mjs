@@ -2,8 +2,9 @@
 // `npm run bench:quality`: do the attributions point at the object? Over held-out images of the
 // shapes test split (regenerated from its seed with their object masks), the engine (src/engine,
 // in headless Chromium, bench/quality.html) explains the trained shapes model's top-1 class with
-// every method of bench/src/quality-methods.ts (IG from black, blur and black + white, gradient x
-// input, XRAI over IG, a random map for reference). Per method it prints the share of positive
+// every method of bench/src/quality-methods.ts (IG from black, blur and the baseline list black +
+// white, Blur IG, Guided IG, SmoothGrad over IG and over Blur IG, gradient x input, XRAI over
+// them, a random map for reference). Per method it prints the share of positive
 // attribution mass on the object, the pointing-game hit rate, the share of absolute mass on it,
 // RISE's insertion and deletion AUC (Petsiuk et al. 2018) and IG's completeness error; the
 // object's average area share is what a uniform map scores. Writes bench/quality.json and a
