@@ -4,8 +4,8 @@
 // Not in the table unless named with --methods.
 import {
   SMOOTHGRAD_SAMPLES,
+  gatedByRegions,
   type MethodContext,
-  type MethodMaps,
   channelMaps,
   topArea,
   xraiMap,
@@ -24,24 +24,6 @@ const smoothBlur = (extra: Partial<ExplainOptions>): ExplainOptions => ({
   noiseSamples: SMOOTHGRAD_SAMPLES,
   ...extra,
 });
-
-/**
- * The attribution itself, kept only inside the XRAI regions that cover the top `share` of the
- * area (PAIR's XRAI example's mask applied to the pixel map): regions choose where, pixels rank
- * within them.
- */
-async function gatedByRegions(
-  ctx: MethodContext,
-  options: ExplainOptions,
-  share: number,
-): Promise<MethodMaps> {
-  const base = await ctx.explain(options);
-  const pixels = channelMaps(base);
-  const regions = topArea(xraiMap(ctx, base), share).map;
-  const map = pixels.map.map((v, p) => (regions[p] > 0 ? v : 0));
-  const abs = pixels.abs.map((v, p) => (regions[p] > 0 ? v : 0));
-  return { map, abs, relativeError: null };
-}
 
 const gated = (id: string, label: string, options: ExplainOptions, share: number) => ({
   id,
