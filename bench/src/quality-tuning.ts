@@ -4,6 +4,7 @@
 // Not in the table unless named with --methods.
 import {
   SMOOTHGRAD_SAMPLES,
+  blurMap,
   gatedByRegions,
   type MethodContext,
   channelMaps,
@@ -79,3 +80,22 @@ export const TUNING_METHODS: readonly QualityMethod[] = [
     run: async (ctx) => topArea(xraiMap(ctx, await ctx.explain(smoothBlur({}))), share),
   })),
 ];
+
+/** The per-pixel map smoothed by `sigma` px, optionally kept inside XRAI's top `share` area. */
+const smoothed = (sigma: number, share: number | null): QualityMethod => ({
+  id: `tune-blur-ig-s10-smooth${sigma}${share ? `-top${share * 100}` : ''}`,
+  label: `Blur IG (sigma 10), map blurred ${sigma} px${share ? `, inside XRAI's top ${share * 100}%` : ''}`,
+  run: async (ctx) => {
+    const base = share
+      ? await gatedByRegions(ctx, { path: 'blur', blurSigma: 10 }, share)
+      : channelMaps(await ctx.explain({ path: 'blur', blurSigma: 10 }));
+    const map = blurMap(base.map, ctx.shape, sigma);
+    const abs = blurMap(base.abs, ctx.shape, sigma);
+    return { map, abs, relativeError: null };
+  },
+});
+
+export const SMOOTHED_TUNING: readonly QualityMethod[] = [1, 2].flatMap((sigma) => [
+  smoothed(sigma, null),
+  smoothed(sigma, 0.1),
+]);
