@@ -2,18 +2,23 @@
 // `npm run bench:quality`: do the attributions point at the object? Over held-out images of the
 // shapes test split (regenerated from its seed with their object masks), the engine (src/engine,
 // in headless Chromium, bench/quality.html) explains the trained shapes model's top-1 class with
-// every method of bench/src/quality-methods.ts (IG from black, blur and black + white, gradient x
-// input, XRAI over IG, a random map for reference). Per method it prints the share of positive
+// every method of bench/src/quality-methods.ts (IG from black, blur and the baseline list black +
+// white, Blur IG, Guided IG, SmoothGrad over IG and over Blur IG, gradient x input, XRAI over
+// them, a random map for reference). Per method it prints the share of positive
 // attribution mass on the object, the pointing-game hit rate, the share of absolute mass on it,
 // RISE's insertion and deletion AUC (Petsiuk et al. 2018) and IG's completeness error; the
 // object's average area share is what a uniform map scores. Writes bench/quality.json and a
 // picture of every method on the same images, bench/methods.png.
 //
 //   node scripts/bench-quality.mjs [--count 50] [--start 0] [--backend wasm] [--steps 50]
-//                                  [--curve-steps 64] [--picture 0,1,2]
+//                                  [--curve-steps 64] [--picture 0,1,2] [--split test]
+//                                  [--methods ig-black,blur-ig] [--out bench/quality.json]
+//
+// --split val draws the images from the validation split instead: the split to tune a method's
+// hyperparameters on, so that the held-out test images stay unseen.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   ROOT,
@@ -37,12 +42,20 @@ const { values: args } = parseArgs({
     'curve-steps': { type: 'string', default: String(SIZE) },
     // Samples drawn in bench/methods.png (one row each).
     picture: { type: 'string', default: '0,1,2,3' },
+    // Which images: `test` (held out, the table's) or `val` (for tuning a method).
+    split: { type: 'string', default: 'test' },
+    // Only these methods (ids of bench/src/quality-methods.ts); default all.
+    methods: { type: 'string', default: '' },
+    out: { type: 'string', default: 'bench/quality.json' },
   },
 });
 const COUNT = Number(args.count);
 const START = Number(args.start);
 const CURVE_STEPS = Number(args['curve-steps']);
 const PICTURE = new Set(args.picture.split(',').filter(Boolean).map(Number));
+const SPLIT = args.split;
+if (!['test', 'val'].includes(SPLIT)) throw new Error(`--split is test or val, not ${SPLIT}`);
+const METHOD_IDS = args.methods.split(',').filter(Boolean);
 
 const mean = (values) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 const median = (values) => {
@@ -65,19 +78,29 @@ async function main() {
   try {
     const context = await session.browser.createBrowserContext();
     const page = await openPage(context, session.origin, 'quality');
-    ({ defaults, methods } = await page.evaluate(() => ({
+    let tuning;
+    ({ defaults, methods, tuning } = await page.evaluate(() => ({
       defaults: window.quality.defaults,
       methods: window.quality.methods,
+      tuning: window.quality.tuning,
     })));
+    if (METHOD_IDS.length) {
+      methods = [...methods, ...tuning];
+      const unknown = METHOD_IDS.filter((id) => !methods.some((m) => m.id === id));
+      if (unknown.length) throw new Error(`Unknown --methods: ${unknown.join(', ')}`);
+      methods = methods.filter((m) => METHOD_IDS.includes(m.id));
+    }
     const options = {
       backend: args.backend,
       steps: Number(args.steps ?? defaults.steps),
       method: defaults.method,
       curveSteps: CURVE_STEPS,
+      methods: methods.map((m) => m.id),
     };
     const modelUrl = `${session.origin}/demo/models/shapes/model.json`;
     for (let i = START; i < START + COUNT; i++) {
-      const sample = makeSample(SPLIT_SEEDS.test, i);
+      const sample = makeSample(SPLIT_SEEDS[SPLIT], i);
+      const imageStarted = Date.now();
       const input = { bytes: Array.from(sample.image), height: SIZE, width: SIZE };
       const out = await page.evaluate(
         (url, image, mask, o) => window.quality.evaluate(url, image, mask, o),
@@ -93,8 +116,10 @@ async function main() {
         areaShare: sample.areaShare,
         clutter: sample.clutter,
         scores: out.scores,
+        seconds: (Date.now() - imageStarted) / 1000,
       });
-      if ((i - START + 1) % 10 === 0) log(`${i - START + 1}/${COUNT} images`);
+      if ((i - START + 1) % 10 === 0 || COUNT < 10)
+        log(`${i - START + 1}/${COUNT} images, ${perImage.at(-1).seconds.toFixed(1)} s the last`);
     }
     if ([...PICTURE].some((i) => i >= START && i < START + COUNT)) {
       const png = await page.evaluate(() => window.quality.picture());
@@ -136,7 +161,7 @@ async function main() {
   };
   const results = {
     date: new Date().toISOString(),
-    images: { split: 'test', seed: SPLIT_SEEDS.test, start: START, count: COUNT, areaShare },
+    images: { split: SPLIT, seed: SPLIT_SEEDS[SPLIT], start: START, count: COUNT, areaShare },
     settings,
     // Which weights were measured (the model may be retrained).
     modelWeightsSha256: createHash('sha256')
@@ -145,13 +170,16 @@ async function main() {
     accuracy,
     summary,
     wallSeconds: (Date.now() - started) / 1000,
+    secondsPerImage: mean(perImage.map((r) => r.seconds)),
     perImage,
   };
-  await writeJson(join(ROOT, 'bench/quality.json'), results);
+  await writeJson(resolve(ROOT, args.out), results);
 
   console.log(
-    `## Attribution quality: shapes model, ${COUNT} held-out test images ` +
-      `(seed ${SPLIT_SEEDS.test}, samples ${START}-${START + COUNT - 1})\n\n` +
+    `## Attribution quality: shapes model, ${COUNT} ` +
+      `${SPLIT === 'test' ? 'held-out test' : 'validation (tuning)'} images ` +
+      `(seed ${SPLIT_SEEDS[SPLIT]}, samples ${START}-${START + COUNT - 1}); ` +
+      `${results.secondsPerImage.toFixed(1)} s per image\n\n` +
       `Top-1 accuracy on them ${percent(accuracy)}; IG: ${settings.method}, ` +
       `${settings.steps} steps, softmax probability of the predicted class, ` +
       `${args.backend} backend. Insertion: pixels in the map's order onto the blurred image ` +

@@ -4,6 +4,8 @@
 // insertion and deletion AUC (Petsiuk et al. 2018). It also draws the methods side by side as a
 // PNG. Driven by scripts/bench-quality.mjs through `window.quality`.
 import * as tf from '@tensorflow/tfjs';
+import { attribute } from '../../src/engine/attribution.js';
+import { makeBaselines } from '../../src/engine/baseline-set.js';
 import { makeBaseline } from '../../src/engine/baselines.js';
 import { integratedGradients } from '../../src/engine/integrated-gradients.js';
 import { loadModel, type LoadedModel } from '../../src/engine/model-loader.js';
@@ -12,7 +14,14 @@ import { colorizeMap, normalizeMap } from '../../src/element/mask.js';
 import { DEFAULT_METHOD, DEFAULT_STEPS } from '../../src/shared/defaults.js';
 import type { IgBackend, IgBaselineKind, IgMethod } from '../../src/shared/types.js';
 import { useBackend } from '../../src/worker/backend.js';
-import { QUALITY_METHODS, type Attribution, type MethodContext } from './quality-methods.js';
+import {
+  QUALITY_METHODS,
+  type Attribution,
+  type ExplainOptions,
+  type MethodContext,
+  type QualityMethod,
+} from './quality-methods.js';
+import { SMOOTHED_TUNING, TUNING_METHODS } from './quality-tuning.js';
 
 // The bundled worker's URL (the driver's snapshot of dist/): the WASM binaries lie next to it.
 const ENTRY_URL = new URL('./dist/ig-explainer-worker.js', import.meta.url).href;
@@ -25,6 +34,8 @@ export interface QualityOptions {
   curveSteps: number;
   /** Keep the maps of this image for picture(). */
   keep?: boolean;
+  /** Only these methods (ids of quality-methods.ts), in the list's order; default all. */
+  methods?: string[];
 }
 
 export interface MethodScores {
@@ -167,6 +178,16 @@ interface Kept {
   pixels: Float32Array;
   shape: [number, number, number];
   maps: Record<string, Float32Array>;
+  methods: readonly QualityMethod[];
+}
+
+/** The methods `ids` names, in the list's order; all when none are named. */
+function chosen(ids: readonly string[] | undefined): readonly QualityMethod[] {
+  if (!ids?.length) return QUALITY_METHODS;
+  const all = [...QUALITY_METHODS, ...TUNING_METHODS, ...SMOOTHED_TUNING];
+  const unknown = ids.filter((id) => !all.some((m) => m.id === id));
+  if (unknown.length) throw new Error(`Unknown quality methods: ${unknown.join(', ')}`);
+  return all.filter((m) => ids.includes(m.id));
 }
 const kept: Kept[] = [];
 
@@ -215,9 +236,40 @@ async function evaluate(
       }
       return found;
     };
+    const explanations = new Map<string, Promise<Attribution>>();
+    const explain = (o: ExplainOptions): Promise<Attribution> => {
+      const key = JSON.stringify(o);
+      let found = explanations.get(key);
+      if (!found) {
+        const baselines = makeBaselines(o.baselines ?? ['black'], image, 0);
+        found = attribute(m.classifier, image, baselines, {
+          path: o.path,
+          noiseSamples: o.noiseSamples ?? 0,
+          ...(o.noiseLevel !== undefined && { noiseLevel: o.noiseLevel }),
+          ...(o.blurSigma !== undefined && { blurSigma: o.blurSigma }),
+          seed: 0,
+          target,
+          steps: options.steps,
+          method: options.method,
+          output: 'probability',
+          batchSize: 32,
+        })
+          .then((r) => {
+            const gap = r.scoreInput - r.scoreBaseline;
+            return {
+              attributions: r.attributions,
+              relativeError: Math.abs(r.sum - gap) / Math.abs(gap),
+            };
+          })
+          .finally(() => tf.dispose(baselines));
+        explanations.set(key, found);
+      }
+      return found;
+    };
     const context: MethodContext = {
       shape,
       pixels,
+      explain,
       async ig(baselines) {
         const runs = await Promise.all(
           baselines.map((kind) => run(kind, options.steps, options.method)),
@@ -247,7 +299,7 @@ async function evaluate(
     };
     const scores: Record<string, MethodScores> = {};
     const maps: Record<string, Float32Array> = {};
-    for (const method of QUALITY_METHODS) {
+    for (const method of chosen(options.methods)) {
       const out = await method.run(context);
       const curves = await insertionDeletion(
         m,
@@ -264,7 +316,7 @@ async function evaluate(
       };
       maps[method.id] = out.map;
     }
-    if (options.keep) kept.push({ pixels, shape, maps });
+    if (options.keep) kept.push({ pixels, shape, maps, methods: chosen(options.methods) });
     return { target, scores, numTensors: tf.memory().numTensors };
   } finally {
     tf.dispose([image, blurred]);
@@ -280,7 +332,8 @@ function picture(scale = 3): string {
   const tile = { w: w * scale, h: h * scale };
   const gap = 6;
   const header = 44;
-  const columns = ['image', ...QUALITY_METHODS.map((m) => m.label)];
+  const { methods } = kept[0];
+  const columns = ['image', ...methods.map((m) => m.label)];
   const canvas = document.createElement('canvas');
   canvas.width = columns.length * (tile.w + gap) + gap;
   canvas.height = header + kept.length * (tile.h + gap) + gap;
@@ -314,7 +367,7 @@ function picture(scale = 3): string {
     }
     t.putImageData(rgba, 0, 0);
     g.drawImage(tileCanvas, gap, y, tile.w, tile.h);
-    QUALITY_METHODS.forEach((method, c) => {
+    methods.forEach((method, c) => {
       const positive = row.maps[method.id].map((v) => Math.max(0, v));
       t.putImageData(colorizeMap(normalizeMap(positive, 99), w, h, 'inferno', false), 0, 0);
       g.drawImage(tileCanvas, gap + (c + 1) * (tile.w + gap), y, tile.w, tile.h);
@@ -332,6 +385,7 @@ declare global {
 const api = {
   defaults: { method: DEFAULT_METHOD, steps: DEFAULT_STEPS },
   methods: QUALITY_METHODS.map(({ id, label }) => ({ id, label })),
+  tuning: [...TUNING_METHODS, ...SMOOTHED_TUNING].map(({ id, label }) => ({ id, label })),
   evaluate,
   picture,
 };

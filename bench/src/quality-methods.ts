@@ -1,16 +1,10 @@
 // The methods `npm run bench:quality` compares: one entry each, in table order. An entry computes
-// one per-pixel map for the explained class from what the context offers (IG per baseline list,
-// memoized per image, so that XRAI over IG reuses the IG run it explains).
-//
-// Adding a method of branch `methods` (Blur IG, Guided IG, SmoothGrad) once the engine has it:
-// give MethodContext a memoized `explain(options)` that calls the engine's entry for a path or
-// noise setting, then add one entry per method, for example
-//   { id: 'blur-ig', label: 'Blur IG', run: async (ctx) => channelMaps(await ctx.explain({ path: 'blur' })) },
-//   { id: 'guided-ig', label: 'Guided IG', run: ... ({ path: 'guided' }) },
-//   { id: 'smoothgrad-ig', label: 'SmoothGrad over IG, black', run: ... ({ noiseSamples: 16 }) },
-// and, for XRAI over any of them, `xraiMap(ctx, await ctx.explain(...))`. The driver and the table
-// follow this list; nothing else changes.
+// one per-pixel map for the explained class from what the context offers: `explain` runs the
+// engine's own attribution (src/engine/attribution.ts: a path, a baseline list, SmoothGrad's
+// noisy copies), memoized per image, so that XRAI over an attribution reuses the run it explains.
+// The driver and the table follow this list; nothing else changes.
 import { xraiRegionMap } from '../../src/engine/xrai.js';
+import type { IgPathKind } from '../../src/shared/paths.js';
 import type { IgBaselineKind } from '../../src/shared/types.js';
 
 /** The attributions of one explanation, [h][w][c] on the model-input grid. */
@@ -20,6 +14,18 @@ export interface Attribution {
   relativeError: number | null;
 }
 
+/** One engine attribution: what `attribute()` takes besides the model, image and target. */
+export interface ExplainOptions {
+  path: IgPathKind;
+  /** Ignored by Blur IG (its start is the maximally blurred image). Default: black. */
+  baselines?: readonly IgBaselineKind[];
+  /** SmoothGrad's noisy copies (0: none) and their std, a fraction of the image's range. */
+  noiseSamples?: number;
+  noiseLevel?: number;
+  /** Blur IG's largest sigma in model pixels (default the engine's, PAIR's 50). */
+  blurSigma?: number;
+}
+
 export interface MethodContext {
   /** [h, w, c] of the model-input grid. */
   shape: [number, number, number];
@@ -27,6 +33,8 @@ export interface MethodContext {
   pixels: Float32Array;
   /** IG of the explained class, averaged over one run per baseline (memoized per image). */
   ig(baselines: readonly IgBaselineKind[]): Promise<Attribution>;
+  /** The engine's attribution (src/engine/attribution.ts) with these options (memoized per image). */
+  explain(options: ExplainOptions): Promise<Attribution>;
   /** Plain gradient x input of the explained class. */
   gradientTimesInput(): Promise<Attribution>;
   /** Seeded uniform noise, h*w values on [0, 1): a map that knows nothing. */
@@ -81,6 +89,61 @@ export function topArea(maps: MethodMaps, share: number): MethodMaps {
   return { map, abs: map.map(Math.abs), order: maps.map, relativeError: null };
 }
 
+/**
+ * The attribution itself, kept only inside the XRAI regions that cover the top `share` of the
+ * area (PAIR's XRAI example's mask applied to the pixel map): regions choose where, pixels rank
+ * within them.
+ */
+export async function gatedByRegions(
+  ctx: MethodContext,
+  options: ExplainOptions,
+  share: number,
+): Promise<MethodMaps> {
+  const base = await ctx.explain(options);
+  const pixels = channelMaps(base);
+  const regions = topArea(xraiMap(ctx, base), share).map;
+  const map = pixels.map.map((v, p) => (regions[p] > 0 ? v : 0));
+  const abs = pixels.abs.map((v, p) => (regions[p] > 0 ? v : 0));
+  return { map, abs, relativeError: null };
+}
+
+/** `map` (h*w) under a Gaussian blur of `sigma` pixels (separable, edges clamped). */
+export function blurMap(map: Float32Array, [h, w]: readonly number[], sigma: number): Float32Array {
+  const radius = Math.ceil(3 * sigma);
+  const kernel = Array.from({ length: 2 * radius + 1 }, (_, i) =>
+    Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma)),
+  );
+  const total = kernel.reduce((a, b) => a + b, 0);
+  const pass = (src: Float32Array, horizontal: boolean) => {
+    const out = new Float32Array(src.length);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let sum = 0;
+        for (let k = -radius; k <= radius; k++) {
+          const yy = horizontal ? y : Math.min(h - 1, Math.max(0, y + k));
+          const xx = horizontal ? Math.min(w - 1, Math.max(0, x + k)) : x;
+          sum += kernel[k + radius] * src[yy * w + xx];
+        }
+        out[y * w + x] = sum / total;
+      }
+    }
+    return out;
+  };
+  return pass(pass(map, true), false);
+}
+
+/** SmoothGrad's noisy copies in the bench's rows (PAIR's default nsamples is 15). */
+export const SMOOTHGRAD_SAMPLES = 16;
+const BLACK_WHITE: ExplainOptions = { path: 'straight', baselines: ['black', 'white'] };
+const BLUR_IG: ExplainOptions = { path: 'blur' };
+const BLUR_IG_S10: ExplainOptions = { path: 'blur', blurSigma: 10 };
+const SMOOTH_IG: ExplainOptions = {
+  path: 'straight',
+  baselines: ['black'],
+  noiseSamples: SMOOTHGRAD_SAMPLES,
+};
+const SMOOTH_BLUR_IG: ExplainOptions = { path: 'blur', noiseSamples: SMOOTHGRAD_SAMPLES };
+
 export const QUALITY_METHODS: readonly QualityMethod[] = [
   {
     id: 'ig-black',
@@ -93,11 +156,30 @@ export const QUALITY_METHODS: readonly QualityMethod[] = [
     run: async (ctx) => channelMaps(await ctx.ig(['blur'])),
   },
   {
-    // Until branch `methods`' baseline lists land, the mean of two runs here; then
-    // `ctx.explain({ baselines: ['black', 'white'] })`, which must give the same numbers.
+    // The engine's baseline list: the mean of one IG per baseline.
     id: 'ig-black-white',
-    label: 'IG, baselines black + white (mean)',
-    run: async (ctx) => channelMaps(await ctx.ig(['black', 'white'])),
+    label: 'IG, baselines black + white',
+    run: async (ctx) => channelMaps(await ctx.explain(BLACK_WHITE)),
+  },
+  {
+    id: 'blur-ig',
+    label: 'Blur IG',
+    run: async (ctx) => channelMaps(await ctx.explain(BLUR_IG)),
+  },
+  {
+    id: 'guided-ig',
+    label: 'Guided IG, black',
+    run: async (ctx) => channelMaps(await ctx.explain({ path: 'guided', baselines: ['black'] })),
+  },
+  {
+    id: 'smoothgrad-ig',
+    label: `SmoothGrad (${SMOOTHGRAD_SAMPLES}) over IG, black`,
+    run: async (ctx) => channelMaps(await ctx.explain(SMOOTH_IG)),
+  },
+  {
+    id: 'smoothgrad-blur-ig',
+    label: `SmoothGrad (${SMOOTHGRAD_SAMPLES}) over Blur IG`,
+    run: async (ctx) => channelMaps(await ctx.explain(SMOOTH_BLUR_IG)),
   },
   {
     id: 'gradient-x-input',
@@ -108,7 +190,17 @@ export const QUALITY_METHODS: readonly QualityMethod[] = [
     // PAIR saliency's XRAI default: IG from black and white, averaged.
     id: 'xrai-black-white',
     label: 'XRAI over IG black + white',
-    run: async (ctx) => xraiMap(ctx, await ctx.ig(['black', 'white'])),
+    run: async (ctx) => xraiMap(ctx, await ctx.explain(BLACK_WHITE)),
+  },
+  {
+    id: 'xrai-blur-ig',
+    label: 'XRAI over Blur IG',
+    run: async (ctx) => xraiMap(ctx, await ctx.explain(BLUR_IG)),
+  },
+  {
+    id: 'xrai-smoothgrad-blur-ig',
+    label: `XRAI over SmoothGrad (${SMOOTHGRAD_SAMPLES}) Blur IG`,
+    run: async (ctx) => xraiMap(ctx, await ctx.explain(SMOOTH_BLUR_IG)),
   },
   {
     id: 'xrai-black',
@@ -123,12 +215,37 @@ export const QUALITY_METHODS: readonly QualityMethod[] = [
   {
     id: 'xrai-black-white-top20',
     label: 'XRAI over IG black + white, top 20% area',
-    run: async (ctx) => topArea(xraiMap(ctx, await ctx.ig(['black', 'white'])), 0.2),
+    run: async (ctx) => topArea(xraiMap(ctx, await ctx.explain(BLACK_WHITE)), 0.2),
   },
   {
     id: 'xrai-blur-top20',
     label: 'XRAI over IG blur, top 20% area',
     run: async (ctx) => topArea(xraiMap(ctx, await ctx.ig(['blur'])), 0.2),
+  },
+  {
+    // Tuned on the validation split (scripts/bench-quality.mjs --split val; quality-tuning.ts):
+    // Blur IG's max sigma 10 px (of the 64 px grid) and XRAI's top 10% of the area.
+    id: 'xrai-blur-ig-s10-top10',
+    label: 'XRAI over Blur IG (sigma 10), top 10% area (tuned on val)',
+    run: async (ctx) => topArea(xraiMap(ctx, await ctx.explain(BLUR_IG_S10)), 0.1),
+  },
+  {
+    id: 'blur-ig-s10-in-xrai-top10',
+    label: "Blur IG (sigma 10) inside XRAI's top 10% area (tuned on val)",
+    run: async (ctx) => gatedByRegions(ctx, BLUR_IG_S10, 0.1),
+  },
+  {
+    // Tuned on the validation split too: the pixel map blurred by 1 px before the gate.
+    id: 'blur-ig-s10-smooth1-in-xrai-top10',
+    label: "Blur IG (sigma 10), map blurred 1 px, inside XRAI's top 10% area (tuned on val)",
+    run: async (ctx) => {
+      const gated = await gatedByRegions(ctx, BLUR_IG_S10, 0.1);
+      return {
+        map: blurMap(gated.map, ctx.shape, 1),
+        abs: blurMap(gated.abs, ctx.shape, 1),
+        relativeError: null,
+      };
+    },
   },
   {
     // The reference: a map that knows nothing scores the object's area share on mass and

@@ -56,6 +56,7 @@ export interface IgExplainer extends AttributeValues {}
  * @csspart alpha - `view="alpha"`: the image shown as strongly as each pixel is attributed (a canvas over the image).
  * @csspart path - `view="path"`: the image at a point of the path, chosen with a slider.
  * @csspart path-slider - The path view's slider (`<input type=range>` over the path's points).
+ * @csspart path-mask - The path view's mask: the attribution accumulated up to the slider's point (a canvas).
  * @csspart colorbar - The colour bar under the mask.
  * @csspart predictions - The list of top-k predictions with probability bars.
  * @csspart progress - The model download and integration-steps progress bars.

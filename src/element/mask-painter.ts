@@ -14,6 +14,8 @@ interface Images {
   mask: ImageData;
   masked: ImageData | null;
   alpha: ImageData | null;
+  /** The path view's accumulated mask, per snapshot shown so far. */
+  path: Map<Float32Array, ImageData>;
 }
 
 export class MaskPainter {
@@ -38,9 +40,21 @@ export class MaskPainter {
     ].join('|');
     if (this.#images?.key !== key || this.#images.result !== result) {
       if (!view) return;
-      this.#images = { key, result, ...draw(view, config, result) };
+      this.#images = { key, result, path: new Map(), ...draw(view, config, result) };
     }
     const images = this.#images;
+    const pathImage = () => {
+      const snapshot = view && 'path' in result ? view.pathSnapshot(result as IgResult) : null;
+      if (!view || !snapshot) return null;
+      const { attributions } = snapshot;
+      if (!images.path.has(attributions)) {
+        images.path.set(
+          attributions,
+          view.pathMask(attributions, result.attributions, result.shape, config),
+        );
+      }
+      return images.path.get(attributions)!;
+    };
     for (const canvas of root.querySelectorAll<HTMLCanvasElement>('canvas[part]')) {
       const part = canvas.getAttribute('part');
       const image =
@@ -48,7 +62,9 @@ export class MaskPainter {
           ? images.mask
           : part === 'masked' || part === 'alpha'
             ? images[part]
-            : null;
+            : part === 'path-mask'
+              ? pathImage()
+              : null;
       if (!image || this.#drawn.get(canvas) === image) continue;
       canvas.getContext('2d')?.putImageData(image, 0, 0);
       this.#drawn.set(canvas, image);

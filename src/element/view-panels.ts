@@ -19,6 +19,21 @@ export function pathPoint(result: IgResult): number {
   return pathPoints.get(result) ?? result.path.alphas.length - 1;
 }
 
+/**
+ * The snapshot of result.pathTrace the path view shows at the slider's point: the last one at or
+ * before it (every point has one on small models); null for a result without a trace (a saved one).
+ */
+export function pathSnapshot(
+  result: IgResult,
+): { attributions: Float32Array; point: number } | null {
+  const trace = result.pathTrace;
+  if (!trace?.points.length) return null;
+  const at = pathPoint(result);
+  let s = 0;
+  while (s + 1 < trace.points.length && trace.points[s + 1] <= at) s++;
+  return { attributions: trace.attributions[s], point: trace.points[s] };
+}
+
 function panel(frame: CssomStyles, body: TemplateResult, caption: string, extra = nothing) {
   return html`<figure>
     <div class="frame" ${cssomStyle(frame)}>${body}</div>
@@ -86,8 +101,9 @@ export function alphaPanel(
  * at opacity α over a black or white frame); for other baselines, Guided IG (whose path moves
  * pixels in its own order) and several baselines, the same straight blend from the frame colour,
  * as the caption says; for Blur IG the image blurred by sigma = 50 (1 - α)^3 model pixels (its
- * path). The result keeps only the final attribution, not the sum up to each point, so the
- * panel says so and the saturation plots get a cursor at α instead.
+ * path). Beside it, the attribution accumulated up to that point (result.pathTrace, part
+ * `path-mask`, painted by mask-painter.ts on the final mask's scale); the saturation plots get a
+ * cursor at α. A result without a trace (a saved one) shows the image only and says so.
  */
 export function pathPanel(
   result: IgResult,
@@ -112,6 +128,22 @@ export function pathPanel(
     const root = input.getRootNode() as ShadowRoot;
     (root.host as HTMLElement & { requestUpdate(): void }).requestUpdate();
   };
+  const snapshot = pathSnapshot(result);
+  const [h, w] = result.shape;
+  const accumulated = snapshot
+    ? html`<div class="frame" ${cssomStyle(frame)}>
+        <canvas
+          part="path-mask"
+          role="img"
+          aria-label=${`Attribution accumulated along the path up to α = ${formatNumber(alphas[snapshot.point])}, on the final mask's scale.`}
+          width=${w}
+          height=${h}
+        ></canvas>
+      </div>`
+    : nothing;
+  const maskNote = snapshot
+    ? `Beside it, the attribution accumulated up to α = ${formatNumber(alphas[snapshot.point])}, on the final mask's scale; the plots mark α.`
+    : 'This result keeps no attribution per point (a saved one): the mask shows the final attribution; the plots mark α.';
   const note =
     kind === 'blur'
       ? 'Blur IG: the image blurred as at this point of its path.'
@@ -122,6 +154,7 @@ export function pathPanel(
     <div class="frame" ${cssomStyle({ ...frame, background: white ? '#fff' : '#000' })}>
       ${image(url, styles)}
     </div>
+    ${accumulated}
     <figcaption>
       <label>
         Path position
@@ -137,10 +170,7 @@ export function pathPanel(
         />
       </label>
       <output aria-live="polite">${text}</output>
-      <span class="note"
-        >${note} The mask shows the final attribution (the result does not keep the attribution
-        accumulated at each point); the plots mark α.</span
-      >
+      <span class="note">${note} ${maskNote}</span>
     </figcaption>
   </figure>`;
 }

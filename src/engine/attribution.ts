@@ -12,8 +12,9 @@ import {
 } from './integrated-gradients.js';
 import { integratorFor } from './adaptive-rule.js';
 import { refinementPlan } from './integration-rules.js';
-import { blurIgStart, blurPath } from './paths/blur.js';
+import { BLUR_IG_MAX_SIGMA, blurIgStart, blurPath } from './paths/blur.js';
 import { guidedIntegratedGradients } from './paths/guided.js';
+import { meanTrace } from './paths/trace.js';
 import type { Classifier } from './preprocess.js';
 import { noiseStd, noisyCopy } from './smoothgrad.js';
 
@@ -25,6 +26,8 @@ export interface AttributionOptions extends Omit<IntegratedGradientsOptions, 'cu
   noiseLevel?: number;
   /** Draws the noise. */
   seed?: number;
+  /** Blur IG's largest sigma, in model-input pixels (default PAIR's, BLUR_IG_MAX_SIGMA). */
+  blurSigma?: number;
 }
 
 export interface AttributionResult extends IntegratedGradientsResult {
@@ -79,6 +82,7 @@ export async function attribute(
   let first:
     (IntegratedGradientsResult & Pick<AttributionResult, 'evaluations' | 'probes'>) | null = null;
   let steps = 0;
+  const traces: IntegratedGradientsResult['pathTrace'][] = [];
   for (let copy = 0; copy < copies; copy++) {
     if (signal?.aborted) throw abortError();
     const noisy = samples > 0 ? noisyCopy(image, std, options.seed ?? 0, copy) : null;
@@ -99,8 +103,12 @@ export async function attribute(
               fraction: (run * perRun + detail.stepsDone) / (runs * perRun),
             }),
         };
-        const result = await runOne(classifier, input, path, baselines[start], runOptions);
+        const result = await runOne(classifier, input, path, baselines[start], {
+          ...runOptions,
+          blurSigma: options.blurSigma,
+        });
         first ??= result;
+        if (options.trace) traces.push(result.pathTrace);
         steps = Math.max(steps, result.steps);
         result.attributions.forEach((a, i) => (sum[i] += a));
         baselineSums[start] += result.scoreBaseline;
@@ -126,8 +134,15 @@ export async function attribute(
     }
   }
   const mean = meanOf(sum, baselineSums, inputSum, runs);
+  const pathTrace = options.trace ? meanTrace(traces) : undefined;
+  // The last point's snapshot is the mean itself, to the bit.
+  if (pathTrace && pathTrace.points.at(-1) === first!.path.alphas.length - 1) {
+    pathTrace.attributions[pathTrace.attributions.length - 1] = mean.attributions.slice();
+  }
+  const { pathTrace: _firstTrace, ...firstRun } = first!;
   return {
-    ...first!,
+    ...firstRun,
+    ...(pathTrace && { pathTrace }),
     attributions: mean.attributions,
     sum: mean.sum,
     scoreInput: mean.scoreInput,
@@ -144,16 +159,17 @@ async function runOne(
   input: tf.Tensor3D,
   path: IgPathKind,
   baseline: tf.Tensor3D | undefined,
-  options: IntegratedGradientsOptions,
+  options: IntegratedGradientsOptions & Pick<AttributionOptions, 'blurSigma'>,
 ): Promise<IntegratedGradientsResult & Pick<AttributionResult, 'evaluations' | 'probes'>> {
   if (path === 'guided') return guidedIntegratedGradients(classifier, input, baseline!, options);
   if (path === 'straight')
     return integratorFor(options.method)(classifier, input, baseline!, options);
-  const start = blurIgStart(input);
+  const sigma = options.blurSigma ?? BLUR_IG_MAX_SIGMA;
+  const start = blurIgStart(input, sigma);
   try {
     return await integratedGradients(classifier, input, start, {
       ...options,
-      curve: blurPath(input),
+      curve: blurPath(input, sigma),
     });
   } finally {
     start.dispose();

@@ -139,6 +139,8 @@ export class Explainer {
             schedule: shareSchedule(request.method, request.steps, request.share),
           }),
           partials: true,
+          // The path view's snapshots; a pool's share holds only part of the path.
+          trace: !request.share,
           // The prediction's pass was the forward pass at the image: not run again.
           scoreInput: request.output === 'probability' ? probabilities[target] : undefined,
           signal,
@@ -170,6 +172,7 @@ export class Explainer {
           path: ig.path,
           timings: { modelMs, attributionMs: end - attributionStart, totalMs: end - start },
           baselineScores: ig.baselineScores,
+          ...(ig.pathTrace && { pathTrace: ig.pathTrace }),
           ...(regionMap && { regionMap }),
           ...(ig.probes !== undefined ? { evaluations: ig.evaluations, probes: ig.probes } : {}),
         };

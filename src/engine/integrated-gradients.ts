@@ -1,12 +1,20 @@
 // Integrated Gradients (Sundararajan et al. 2017), batched along the path, as the TF tutorial.
 import * as tf from '@tensorflow/tfjs';
 import { MAX_STEPS } from '../shared/defaults.js';
-import type { IgMethod, IgOutput, IgPath, IgProgressDetail, IgResult } from '../shared/types.js';
+import type {
+  IgMethod,
+  IgOutput,
+  IgPath,
+  IgPathTrace,
+  IgProgressDetail,
+  IgResult,
+} from '../shared/types.js';
 import { IgError, abortError } from '../shared/types.js';
 import type { ExplainedOutput } from './gradients.js';
 import { asIgError, explainedOutput, withTapeRelease, yieldToEventLoop } from './gradients.js';
 import { schedule, type RefinementLevel, type Schedule } from './integration-rules.js';
 import { straightPath, type IntegrationPath } from './paths/path.js';
+import { traceIndices } from './paths/trace.js';
 import type { Classifier } from './preprocess.js';
 
 export interface IntegratedGradientsOptions {
@@ -33,6 +41,8 @@ export interface IntegratedGradientsOptions {
   signal?: AbortSignal;
   /** Nodes, weights and levels computed by the caller (the adaptive rule's), instead of method's. */
   schedule?: Schedule;
+  /** Keep the attribution accumulated up to some path points (`pathTrace`, the path view's). */
+  trace?: boolean;
   /** Called after every batch; `stepsDone`/`stepsTotal` count path points evaluated. */
   onProgress?: (progress: IgProgressDetail) => void;
 }
@@ -48,6 +58,8 @@ export interface IntegratedGradientsResult extends Pick<
   /** Segments of the rule actually used: `steps`, or fewer when `tolerance` stopped early. */
   steps: number;
   method: IgMethod;
+  /** With `trace`: the attribution accumulated up to some of `path`'s points. */
+  pathTrace?: IgPathTrace;
 }
 
 /**
@@ -85,6 +97,11 @@ export async function integratedGradients(
   const curve = options.curve ?? straightPath(image, baseline);
   let accumulated: tf.Tensor3D = tf.zeros(image.shape);
   const shape = [...image.shape] as [number, number, number];
+  // The trace: node k's weighted integrand goes to the bucket of the first snapshot node >= k;
+  // the snapshots are the buckets' running sums.
+  const snapshots = options.trace ? traceIndices(rule.alphas.length, image.size) : [];
+  const bucketOf = (k: number) => snapshots.findIndex((b) => b >= k);
+  let buckets: tf.Tensor2D | null = options.trace ? tf.zeros([snapshots.length, image.size]) : null;
   try {
     // Ends the rule has no node at, before the path, so that every level can be checked.
     const ends = await missingEnds(explained, image, baseline, method, options.scoreInput);
@@ -151,6 +168,20 @@ export async function integratedGradients(
           });
           accumulated.dispose();
           accumulated = next;
+          if (buckets) {
+            const bucketRows = plan.order.slice(from, to);
+            const nextBuckets = tf.tidy(() => {
+              const spread = new Float32Array(snapshots.length * bucketRows.length);
+              bucketRows.forEach((k, j) => {
+                spread[bucketOf(k) * bucketRows.length + j] = rule.weights[k];
+              });
+              const rows = tf.slice(batch.grad, [from - start, 0, 0, 0], [to - from, -1, -1, -1]);
+              const m = tf.tensor2d(spread, [snapshots.length, bucketRows.length]);
+              return tf.add(buckets!, tf.matMul(m, rows.reshape([to - from, -1]))) as tf.Tensor2D;
+            });
+            buckets.dispose();
+            buckets = nextBuckets;
+          }
           from = to;
           if (to < current.points) break;
           level += 1;
@@ -188,6 +219,15 @@ export async function integratedGradients(
     if (!final) throw new Error('integratedGradients: the refinement plan did not complete');
 
     const [scoreBaseline, scoreInput] = scoreEnds();
+    const pathTrace = buckets
+      ? await readTrace(curve.factor, buckets, final.level.scale, snapshots, shape, (b) =>
+          plan.order.slice(0, final!.level.points).reduce((n, k) => n + (k <= b ? 1 : 0), 0),
+        )
+      : undefined;
+    // The last point's snapshot is the result itself (the same sum in another order).
+    if (pathTrace?.points.at(-1) === final.level.points - 1) {
+      pathTrace.attributions[pathTrace.attributions.length - 1] = final.attributions.slice();
+    }
     // The path the estimate used, in increasing alpha (node order).
     return {
       attributions: final.attributions,
@@ -199,13 +239,46 @@ export async function integratedGradients(
       steps: final.level.steps,
       method,
       path: pathOf(final.level.points),
+      ...(pathTrace && { pathTrace }),
     };
   } catch (error) {
     throw asIgError(error);
   } finally {
     if (!options.curve) curve.dispose();
     accumulated.dispose();
+    buckets?.dispose();
   }
+}
+
+/**
+ * The trace from its buckets: running sums, scaled as the attributions, at the path points
+ * where the snapshot nodes fall (`usedUpTo(b)`: the used nodes up to node b, in alpha order).
+ */
+async function readTrace(
+  factor: tf.Tensor3D | null,
+  buckets: tf.Tensor2D,
+  scale: number,
+  snapshots: readonly number[],
+  shape: [number, number, number],
+  usedUpTo: (node: number) => number,
+): Promise<IgPathTrace> {
+  const tensor = tf.tidy(() => {
+    const sums = tf.mul(tf.cumsum(buckets, 0), scale);
+    return factor ? tf.mul(sums, factor.reshape([1, -1])) : sums;
+  });
+  let values: Float32Array;
+  try {
+    values = (await tensor.data()) as Float32Array;
+  } finally {
+    tensor.dispose();
+  }
+  const size = shape[0] * shape[1] * shape[2];
+  const byPoint = new Map<number, Float32Array>();
+  snapshots.forEach((node, s) => {
+    const point = usedUpTo(node) - 1;
+    if (point >= 0) byPoint.set(point, values.slice(s * size, (s + 1) * size));
+  });
+  return { points: [...byPoint.keys()], attributions: [...byPoint.values()] };
 }
 
 /** factor * scale * accumulated (factor: the path's, x - x' for the straight line), read back. */

@@ -46,6 +46,16 @@ export interface IgPath {
   gradientNorms: number[];
 }
 
+/**
+ * The attribution accumulated along the path up to some of its points (the `path` view's): at
+ * `points[s]` (an index into IgPath.alphas), `attributions[s]`, row-major [h][w][c] as
+ * IgResult.attributions; the last snapshot is at the last point and equals the result.
+ */
+export interface IgPathTrace {
+  points: number[];
+  attributions: Float32Array[];
+}
+
 export interface IgTimings {
   modelMs: number;
   attributionMs: number;
@@ -70,6 +80,8 @@ export interface IgResult {
   thread: IgThread;
   path: IgPath;
   timings: IgTimings;
+  /** The attribution accumulated up to some of the path's points (bounded in size). */
+  pathTrace?: IgPathTrace;
   /** The explained output at each baseline, in the order given (Blur IG: its blurred start). */
   baselineScores?: number[];
   /** With `regions`: h*w, each pixel its XRAI region's rank score (the region's gain). */

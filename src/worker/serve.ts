@@ -85,7 +85,11 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
         },
         signal,
       );
-      const buffers = [result.attributions.buffer, result.regionMap?.buffer];
+      const buffers = [
+        result.attributions.buffer,
+        result.regionMap?.buffer,
+        ...(result.pathTrace?.attributions.map((a) => a.buffer) ?? []),
+      ];
       send(
         { type: 'result', id, result },
         buffers.filter((b) => b !== undefined),

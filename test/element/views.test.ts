@@ -116,6 +116,45 @@ describe('<ig-explainer> views', () => {
     expect(cursors()[0]).to.be.below(after[0]);
   });
 
+  it('path: the mask shows the attribution accumulated up to the slider, the final one at the end', async () => {
+    const el = await done({ view: 'path mask' });
+    const result = el.result!;
+    const alphas = result.path.alphas;
+    // The tiny model's trace keeps every point.
+    expect(result.pathTrace!.points).to.deep.equal(alphas.map((_, i) => i));
+    const pixels = (name: string) => {
+      const canvas = part(el, name) as HTMLCanvasElement;
+      return Array.from(
+        canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data,
+      );
+    };
+    const brightness = (rgba: number[]) =>
+      rgba.reduce((s, v, i) => (i % 4 === 3 ? s : s + v), 0) / rgba.length;
+    const slider = part(el, 'path-slider') as HTMLInputElement;
+    const accumulated = () => part(el, 'path-mask')!.getAttribute('aria-label');
+    // At the last point: exactly the final mask.
+    const final = pixels('path-mask');
+    expect(final).to.deep.equal(pixels('mask'));
+    expect(accumulated()).to.contain(`α = ${+alphas.at(-1)!.toPrecision(3)}`);
+    slider.focus();
+    await sendKeys({ press: 'Home' });
+    await el.updateComplete;
+    const first = pixels('path-mask');
+    expect(first).to.not.deep.equal(final);
+    expect(brightness(first)).to.be.below(brightness(final));
+    expect(accumulated()).to.contain(`α = ${+alphas[0].toPrecision(3)}`);
+    // The mask panel itself keeps the final attribution.
+    expect(pixels('mask')).to.deep.equal(final);
+    for (let i = 0; i < 4; i++) await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    const middle = pixels('path-mask');
+    expect(middle).to.not.deep.equal(first);
+    expect(middle).to.not.deep.equal(final);
+    await sendKeys({ press: 'End' });
+    await el.updateComplete;
+    expect(pixels('path-mask')).to.deep.equal(final);
+  });
+
   it('with regions the mask shows the region map: one colour per region', async () => {
     const el = await done({ regions: '', colormap: 'gray' });
     const regionMap = el.result!.regionMap!;

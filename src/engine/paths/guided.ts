@@ -2,7 +2,7 @@
 // gradient move first, within anchor bounds around the straight line. Follows PAIR saliency's
 // guided_ig_impl (saliency/core/guided_ig.py) step for step, in double precision.
 import * as tf from '@tensorflow/tfjs';
-import type { IgMethod, IgPath } from '../../shared/types.js';
+import type { IgMethod, IgPath, IgPathTrace } from '../../shared/types.js';
 import { abortError } from '../../shared/types.js';
 import { asIgError, explainedOutput, withTapeRelease, yieldToEventLoop } from '../gradients.js';
 import {
@@ -11,6 +11,7 @@ import {
   type IntegratedGradientsResult,
 } from '../integrated-gradients.js';
 import type { Classifier } from '../preprocess.js';
+import { traceIndices } from './trace.js';
 
 /** PAIR's (and the paper's) share of features selected per move. */
 export const GUIDED_FRACTION = 0.25;
@@ -58,6 +59,14 @@ export async function guidedIntegratedGradients(
   const attributions = new Float64Array(n);
   const total = left ? steps : steps + 1;
   const path: IgPath = { alphas: [], scores: [], gradientNorms: [] };
+  // Path point i has the moves of steps before it (riemann-left: up to and with step i).
+  const snapshots = options.trace ? new Set(traceIndices(total, n)) : null;
+  const trace: IgPathTrace = { points: [], attributions: [] };
+  const snapshot = (point: number) => {
+    if (!snapshots?.has(point)) return;
+    trace.points.push(point);
+    trace.attributions.push(Float32Array.from(attributions));
+  };
 
   /** f and grad f at the current x. */
   const evaluate = async (alpha: number): Promise<Float32Array> => {
@@ -90,6 +99,7 @@ export async function guidedIntegratedGradients(
 
   try {
     let grad = await evaluate(0);
+    if (!left) snapshot(0);
     for (let step = 0; step < steps; step++) {
       const before = Float64Array.from(x);
       if (l1Total > 0)
@@ -103,6 +113,7 @@ export async function guidedIntegratedGradients(
         if (moved === 0) continue;
         attributions[i] += moved * (startWeight * startGrad[i] + (1 - startWeight) * grad[i]);
       }
+      snapshot(left ? step : step + 1);
     }
     const scoreBaseline = path.scores[0];
     const scoreInput = left
@@ -120,6 +131,7 @@ export async function guidedIntegratedGradients(
       steps,
       method,
       path,
+      ...(snapshots && { pathTrace: trace }),
     };
   } catch (error) {
     throw asIgError(error);

@@ -1,0 +1,101 @@
+// Variants of the quality list's methods whose hyperparameters (Blur IG's sigma, SmoothGrad's
+// noise level and samples, XRAI's shown area) are tuned on the validation split
+// (`npm run bench:quality -- --split val --methods tune-...`), never on the held-out test images.
+// Not in the table unless named with --methods.
+import {
+  SMOOTHGRAD_SAMPLES,
+  blurMap,
+  gatedByRegions,
+  type MethodContext,
+  channelMaps,
+  topArea,
+  xraiMap,
+  type ExplainOptions,
+  type QualityMethod,
+} from './quality-methods.js';
+
+const variant = (id: string, label: string, options: ExplainOptions): QualityMethod => ({
+  id,
+  label,
+  run: async (ctx) => channelMaps(await ctx.explain(options)),
+});
+
+const smoothBlur = (extra: Partial<ExplainOptions>): ExplainOptions => ({
+  path: 'blur',
+  noiseSamples: SMOOTHGRAD_SAMPLES,
+  ...extra,
+});
+
+const gated = (id: string, label: string, options: ExplainOptions, share: number) => ({
+  id,
+  label,
+  run: (ctx: MethodContext) => gatedByRegions(ctx, options, share),
+});
+
+export const TUNING_METHODS: readonly QualityMethod[] = [
+  ...[0.1, 0.2].flatMap((share) => [
+    gated(
+      `tune-gated-blur-ig-s10-top${share * 100}`,
+      `Blur IG (sigma 10) inside XRAI's top ${share * 100}% area`,
+      { path: 'blur', blurSigma: 10 },
+      share,
+    ),
+    gated(
+      `tune-gated-sg-blur-ig-top${share * 100}`,
+      `SmoothGrad Blur IG inside XRAI's top ${share * 100}% area`,
+      smoothBlur({}),
+      share,
+    ),
+  ]),
+  {
+    id: 'tune-xrai-blur-ig-s10-top10',
+    label: 'XRAI over Blur IG (sigma 10), top 10% area',
+    run: async (ctx) =>
+      topArea(xraiMap(ctx, await ctx.explain({ path: 'blur', blurSigma: 10 })), 0.1),
+  },
+  ...[5, 10, 20].map((sigma) =>
+    variant(`tune-blur-ig-s${sigma}`, `Blur IG, max sigma ${sigma}`, {
+      path: 'blur',
+      blurSigma: sigma,
+    }),
+  ),
+  ...[5, 10].map((sigma) =>
+    variant(
+      `tune-sg-blur-ig-s${sigma}`,
+      `SmoothGrad over Blur IG, max sigma ${sigma}`,
+      smoothBlur({ blurSigma: sigma }),
+    ),
+  ),
+  ...[0.05, 0.3].map((level) =>
+    variant(
+      `tune-sg-blur-ig-n${level}`,
+      `SmoothGrad over Blur IG, noise ${level}`,
+      smoothBlur({ noiseLevel: level }),
+    ),
+  ),
+  variant('tune-sg64-blur-ig', 'SmoothGrad (64) over Blur IG', smoothBlur({ noiseSamples: 64 })),
+  ...[0.1, 0.2].map((share): QualityMethod => ({
+    id: `tune-xrai-sg-blur-ig-top${share * 100}`,
+    label: `XRAI over SmoothGrad Blur IG, top ${share * 100}% area`,
+    run: async (ctx) => topArea(xraiMap(ctx, await ctx.explain(smoothBlur({}))), share),
+  })),
+];
+
+/** The per-pixel map smoothed by `sigma` px, optionally kept inside XRAI's top `share` area. */
+const smoothed = (sigma: number, share: number | null): QualityMethod => ({
+  id: `tune-blur-ig-s10-smooth${sigma}${share ? `-top${share * 100}` : ''}`,
+  label: `Blur IG (sigma 10), map blurred ${sigma} px${share ? `, inside XRAI's top ${share * 100}%` : ''}`,
+  run: async (ctx) => {
+    const base = share
+      ? await gatedByRegions(ctx, { path: 'blur', blurSigma: 10 }, share)
+      : channelMaps(await ctx.explain({ path: 'blur', blurSigma: 10 }));
+    const map = blurMap(base.map, ctx.shape, sigma);
+    const abs = blurMap(base.abs, ctx.shape, sigma);
+    return { map, abs, relativeError: null };
+  },
+});
+
+export const SMOOTHED_TUNING: readonly QualityMethod[] = [1, 2].flatMap((sigma) => [
+  smoothed(sigma, null),
+  smoothed(sigma, 0.1),
+]);
