@@ -50,7 +50,7 @@ export class MaskPainter {
       if (!images.path.has(attributions)) {
         images.path.set(
           attributions,
-          view.pathMask(attributions, result.attributions, result.shape, config),
+          view.renderMask(attributions, result.shape, config, result.attributions),
         );
       }
       return images.path.get(attributions)!;

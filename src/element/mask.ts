@@ -55,9 +55,13 @@ export function percentile(values: Float32Array, p: number): number {
  * clipping what lies beyond. Zero stays zero, so "no attribution" is always the map's low end
  * (or its centre for signed maps). When the percentile is 0 (sparse maps) the maximum is used.
  */
-export function normalizeMap(map: Float32Array, clipPercentile: number): Float32Array {
-  let scale = percentile(map, clipPercentile);
-  if (!(scale > 0)) scale = percentile(map, 100);
+export function normalizeMap(
+  map: Float32Array,
+  clipPercentile: number,
+  scaleFrom: Float32Array = map,
+): Float32Array {
+  let scale = percentile(scaleFrom, clipPercentile);
+  if (!(scale > 0)) scale = percentile(scaleFrom, 100);
   const out = new Float32Array(map.length);
   if (!(scale > 0)) return out;
   for (let i = 0; i < map.length; i++) {
@@ -89,14 +93,20 @@ export function colorizeMap(
   return image;
 }
 
-/** The mask of an IG result as drawn by the element. */
+/**
+ * The mask of an IG result as drawn by the element; with `scaleOf`, on the scale (clip
+ * percentile) of that other attribution instead (the path view's accumulated attribution, on the
+ * final mask's scale, so that it grows into the final mask along the path).
+ */
 export function renderMask(
   attributions: Float32Array,
   shape: readonly [number, number, number],
   options: MaskOptions,
+  scaleOf?: Float32Array,
 ): ImageData {
   const signed = options.colormap === 'diverging';
   const map = attributionMap(attributions, shape, options.polarity, signed);
-  const normalized = normalizeMap(map, options.clipPercentile);
+  const scaleMap = scaleOf && attributionMap(scaleOf, shape, options.polarity, signed);
+  const normalized = normalizeMap(map, options.clipPercentile, scaleMap);
   return colorizeMap(normalized, shape[1], shape[0], options.colormap, signed);
 }

@@ -1,6 +1,6 @@
 // The pixel maps of the masked and alpha views, and of the mask with `regions`. Typed arrays only.
 import type { IgColormap } from '../shared/types.js';
-import { attributionMap, colorizeMap, normalizeMap, percentile, type MaskOptions } from './mask.js';
+import { colorizeMap, normalizeMap } from './mask.js';
 
 /** How dark the masked view's dimmed pixels are (alpha of the black cover, 0..255). */
 export const DIM_ALPHA = 200;
@@ -49,23 +49,4 @@ export function regionMask(
 ) {
   const positive = regionMap.map((v) => Math.max(v, 0));
   return colorizeMap(normalizeMap(positive, 100), width, height, colormap, false);
-}
-
-/**
- * The path view's mask: the attribution accumulated up to the slider's point, on the scale of
- * the final mask (its clip-percentile), so that it grows into the final mask along the path.
- */
-export function pathMask(
-  accumulated: Float32Array,
-  final: Float32Array,
-  shape: readonly [number, number, number],
-  options: MaskOptions,
-): ImageData {
-  const signed = options.colormap === 'diverging';
-  const map = attributionMap(accumulated, shape, options.polarity, signed);
-  const finalMap = attributionMap(final, shape, options.polarity, signed);
-  let scale = percentile(finalMap, options.clipPercentile);
-  if (!(scale > 0)) scale = percentile(finalMap, 100);
-  const normalized = map.map((v) => (scale > 0 ? Math.min(1, Math.max(-1, v / scale)) : 0));
-  return colorizeMap(normalized, shape[1], shape[0], options.colormap, signed);
 }
