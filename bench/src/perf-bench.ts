@@ -5,7 +5,7 @@ import { integratorFor } from '../../src/engine/adaptive-rule.js';
 import { makeBaseline } from '../../src/engine/baselines.js';
 import { imageToTensor } from '../../src/engine/image.js';
 import { loadModel, type LoadedModel } from '../../src/engine/model-loader.js';
-import { fitImage } from '../../src/engine/preprocess.js';
+import { fitImage, toLuma } from '../../src/engine/preprocess.js';
 import type { IgBackend, IgMethod, IgResult } from '../../src/shared/types.js';
 import { useBackend } from '../../src/worker/backend.js';
 
@@ -23,14 +23,17 @@ async function model(url: string, backend: IgBackend): Promise<LoadedModel> {
   return loaded;
 }
 
-/** The image at `url`, decoded as the client does, fitted to the model's grid (`pad`). */
+/** The image at `url`, decoded as the client does, fitted to the model's grid (`pad`), luma for one-channel models. */
 async function imageTensor(url: string, m: LoadedModel): Promise<tf.Tensor3D> {
   const bitmap = await createImageBitmap(await (await fetch(url)).blob());
   const pixels = imageToTensor(bitmap);
   bitmap.close();
   const fitted = fitImage(pixels, m.height, m.width, 'pad');
   pixels.dispose();
-  return fitted;
+  if (m.channels === 3) return fitted;
+  const luma = toLuma(fitted);
+  fitted.dispose();
+  return luma;
 }
 
 export interface PerfRun {
