@@ -9,20 +9,26 @@ import type { IgExplainer } from '../../src/index.js';
 describe('the demo page', function () {
   this.timeout(180000);
 
-  it('explains the offline shapes section and renders mask, predictions and charts', async () => {
+  /** The demo at `url` in a 1100x1500 frame, once loaded and its TF Hub check has ended. */
+  async function openDemo(url: string) {
     // Lazy elements start near the top-level viewport: make it hold the whole demo.
     await setViewport({ width: 1120, height: 1520 });
     const frame = document.createElement('iframe');
     frame.style.cssText = 'width: 1100px; height: 1500px; border: 0; background: white';
-    frame.src = '/demo/index.html';
+    frame.src = url;
     document.body.append(frame);
+    await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    const doc = frame.contentDocument!;
+    const status = doc.getElementById('hub-status')!;
+    await waitUntil(() => !/Checking/.test(status.textContent!), 'the TF Hub check never ended', {
+      timeout: 20000,
+    });
+    return { frame, doc, status };
+  }
+
+  it('explains the offline shapes section and renders mask, predictions and charts', async () => {
+    const { frame, doc, status } = await openDemo('/demo/index.html');
     try {
-      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-      const doc = frame.contentDocument!;
-      const status = doc.getElementById('hub-status')!;
-      await waitUntil(() => !/Checking/.test(status.textContent!), 'the TF Hub check never ended', {
-        timeout: 20000,
-      });
       const shapes = () => [...doc.querySelectorAll<IgExplainer>('#shapes ig-explainer')];
       await waitUntil(() => shapes().length > 0, 'no shapes images in the offline section');
       doc.getElementById('offline')!.scrollIntoView();
@@ -64,18 +70,10 @@ describe('the demo page', function () {
   it('shows saved explanations of the photographs at once, offline, with no error', async () => {
     // Made by scripts/make-demo-saved.mjs, as `npm run demo:saved` makes demo/saved/.
     const index = await executeServerCommand<string, undefined>('ig-demo-saved');
-    await setViewport({ width: 1120, height: 1520 });
-    const frame = document.createElement('iframe');
-    frame.style.cssText = 'width: 1100px; height: 1500px; border: 0; background: white';
-    frame.src = `/demo/index.html?saved=${encodeURIComponent(index)}`;
-    document.body.append(frame);
+    const { frame, doc, status } = await openDemo(
+      `/demo/index.html?saved=${encodeURIComponent(index)}`,
+    );
     try {
-      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-      const doc = frame.contentDocument!;
-      const status = doc.getElementById('hub-status')!;
-      await waitUntil(() => !/Checking/.test(status.textContent!), 'the TF Hub check never ended', {
-        timeout: 20000,
-      });
       expect(status.textContent).to.match(/saved explanations/);
       expect(doc.getElementById('photos')!.hidden).to.equal(false);
       expect(doc.getElementById('hub-retry')!.hidden).to.equal(false);
