@@ -59,17 +59,9 @@ export async function explainShapes(
     image: await createImageBitmap(new Blob([await bytesOf(image)])),
     baseline: 'black',
     baselineName: 'black',
-    seed: 0,
     steps: 32,
-    method: 'trapezoid',
-    output: 'probability',
-    target: 'auto',
-    batchSize: 'auto',
-    fit: 'pad',
-    inputRange: '0,1',
     backend,
     topK: 3,
-    tolerance: null,
     ...options,
   };
   try {

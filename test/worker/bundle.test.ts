@@ -23,21 +23,12 @@ describe('bundled worker', function () {
       const request: ExplainRequest = {
         ...defaultRequestOptions(),
         modelUrls: [modelUrl('tiny-graph-10', origin)],
-        labelsUrl: null,
         image,
         baseline: 'black',
         baselineName: 'black',
-        seed: 0,
         steps: 2,
-        method: 'trapezoid',
-        output: 'probability',
-        target: 'auto',
-        batchSize: 'auto',
-        fit: 'pad',
-        inputRange: '0,1',
         backend: 'wasm',
         topK: 3,
-        tolerance: null,
       };
       const messages: WorkerMessage[] = [];
       const done = new Promise<WorkerMessage>((resolve, reject) => {

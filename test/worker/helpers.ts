@@ -48,19 +48,8 @@ export function request(overrides: Partial<ExplainInput> & { image: string }): E
   return {
     ...defaultRequestOptions(),
     modelUrls: [modelUrl('tiny-graph')],
-    labelsUrl: null,
-    baseline: 'black',
-    seed: 0,
     steps: 4,
-    method: 'trapezoid',
-    output: 'probability',
-    target: 'auto',
-    batchSize: 'auto',
-    fit: 'pad',
-    inputRange: '0,1',
-    backend: 'auto',
     topK: 3,
-    tolerance: null,
     ...overrides,
   };
 }
