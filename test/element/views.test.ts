@@ -210,6 +210,33 @@ describe('<ig-explainer> views', () => {
     expect(part(el, 'path-mask')).to.not.equal(null);
   });
 
+  it('path on a saved explanation (no trace in the file): the button starts a live run that has it', async () => {
+    const live = await done({ view: 'path mask' });
+    expect(live.result!.pathTrace!.points.length).to.be.above(1);
+    const saved = URL.createObjectURL(live.exportResult());
+    const el = await fixture<IgExplainer>(
+      html`<ig-explainer
+        loading="manual"
+        src=${IMAGE}
+        model-url=${TINY_MODEL}
+        labels-url=${TINY_LABELS}
+        steps="8"
+        view="path mask"
+        result-src=${saved}
+      ></ig-explainer>`,
+    );
+    await waitForStatus(el, ['done']);
+    expect(el.result!.pathTrace).to.equal(undefined);
+    expect(part(el, 'path-mask')).to.equal(null);
+    const complete = settle<IgResult>(el);
+    (part(el, 'path-trace-button') as HTMLButtonElement).click();
+    const traced = await complete;
+    await el.updateComplete;
+    expect(traced.pathTrace!.points).to.deep.equal(live.result!.pathTrace!.points);
+    expect(part(el, 'path-mask')).to.not.equal(null);
+    expect(part(el, 'path-trace-button')).to.equal(null);
+  });
+
   it('with regions the mask shows the region map: one colour per region', async () => {
     const el = await done({ regions: '', colormap: 'gray' });
     const regionMap = el.result!.regionMap!;
