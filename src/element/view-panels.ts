@@ -145,14 +145,19 @@ export function pathPanel(
         ></canvas>
       </div>`
     : nothing;
+  // No trace: not asked for (the view was added after the run, or a saved result); an empty one:
+  // asked for, but the averaged runs stopped at different points.
   const maskNote = snapshot
     ? `Beside it, the attribution accumulated up to α = ${formatNumber(alphas[snapshot.point])}, on the final mask's scale; the plots mark α.`
-    : 'The attribution accumulated along the path was not computed for this result (it is kept only for a run with the path view shown, and not in saved files): the mask shows the final attribution; the plots mark α.';
-  const compute = snapshot
-    ? nothing
-    : html`<button part="path-trace-button" type="button" @click=${explainAgain}>
-        Compute the attribution along the path
-      </button>`;
+    : result.pathTrace
+      ? 'The runs averaged here stopped at different points of the path (tolerance), so no attribution per point is kept: the mask shows the final attribution; the plots mark α.'
+      : 'The attribution accumulated along the path was not computed for this result (it is kept only for a run with the path view shown, and not in saved files): the mask shows the final attribution; the plots mark α.';
+  const compute =
+    snapshot || result.pathTrace
+      ? nothing
+      : html`<button part="path-trace-button" type="button" @click=${explainAgain}>
+          Compute the attribution along the path
+        </button>`;
   const note =
     kind === 'blur'
       ? 'Blur IG: the image blurred as at this point of its path.'

@@ -51,6 +51,7 @@ export interface IgPath {
  * `points[s]` (an index into IgPath.alphas), `attributions[s]`, row-major [h][w][c] as
  * IgResult.attributions; the last snapshot is at the last point and equals the result. Every
  * point while the snapshots fit in 8 MB (a 64x64 model at 50 steps), else evenly spaced ones.
+ * Empty when averaged runs (baseline lists, SmoothGrad) stopped at different points (`tolerance`).
  */
 export interface IgPathTrace {
   points: number[];
