@@ -45,7 +45,8 @@ export function poolSize(workers: IgWorkers = pageOptions.workers): number {
 /**
  * How many workers `request` is split across: 1 where the run is not a fixed sum over path points
  * (adaptive or guided points, a tolerance that may stop early, several runs averaged, XRAI's
- * regions), else the pool size, never more than `steps`.
+ * regions, the path view's trace: a running sum over the whole path), else the pool size, never
+ * more than `steps`.
  */
 export function sharesFor(request: Omit<ExplainRequest, 'image' | 'baseline'>): number {
   const fixedSum =
@@ -54,7 +55,8 @@ export function sharesFor(request: Omit<ExplainRequest, 'image' | 'baseline'>): 
     (request.path ?? 'straight') !== 'guided' &&
     (request.noiseSamples ?? 0) === 0 &&
     (request.baselines?.length ?? 1) <= 1 &&
-    !request.regions;
+    !request.regions &&
+    !request.pathTrace;
   return fixedSum ? Math.max(1, Math.min(poolSize(), request.steps)) : 1;
 }
 

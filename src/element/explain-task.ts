@@ -13,6 +13,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ExplainInput } from '../client/explain-client.js';
 import { MAX_TOP_K } from '../shared/defaults.js';
 import type { IgError, IgPrediction, IgResult, IgStatus } from '../shared/types.js';
+import { wantsPathTrace } from '../shared/options-view.js';
 import { changeKey, requestOptions } from '../shared/validate.js';
 import type { ExplainerConfig } from './attributes.js';
 import { ExplainController, type Emit } from './explain-controller.js';
@@ -143,6 +144,7 @@ export class ExplainTask implements ReactiveController {
       ...requestOptions(inputs.config),
       image: inputs.image,
       topK: MAX_TOP_K,
+      pathTrace: wantsPathTrace(inputs.config.view),
     };
     return this.runner.run(input);
   }

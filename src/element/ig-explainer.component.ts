@@ -57,6 +57,7 @@ export interface IgExplainer extends AttributeValues {}
  * @csspart path - `view="path"`: the image at a point of the path, chosen with a slider.
  * @csspart path-slider - The path view's slider (`<input type=range>` over the path's points).
  * @csspart path-mask - The path view's mask: the attribution accumulated up to the slider's point (a canvas).
+ * @csspart path-trace-button - The path view's button that runs the explanation again with its trace, shown when the result has none (the view added after the run, or a saved result).
  * @csspart colorbar - The colour bar under the mask.
  * @csspart predictions - The list of top-k predictions with probability bars.
  * @csspart progress - The model download and integration-steps progress bars.

@@ -21,7 +21,8 @@ export function pathPoint(result: IgResult): number {
 
 /**
  * The snapshot of result.pathTrace the path view shows at the slider's point: the last one at or
- * before it (every point has one on small models); null for a result without a trace (a saved one).
+ * before it (every point has one on small models); null for a result without a trace (computed
+ * while `view` did not list `path`, or a saved one).
  */
 export function pathSnapshot(
   result: IgResult,
@@ -103,7 +104,10 @@ export function alphaPanel(
  * as the caption says; for Blur IG the image blurred by sigma = 50 (1 - α)^3 model pixels (its
  * path). Beside it, the attribution accumulated up to that point (result.pathTrace, part
  * `path-mask`, painted by mask-painter.ts on the final mask's scale); the saturation plots get a
- * cursor at α. A result without a trace (a saved one) shows the image only and says so.
+ * cursor at α. The trace is computed only for a run whose `view` lists `path` (up to 8 MB a
+ * result): a result without one (the view added after its run, or a saved one) shows the image
+ * only, says so, and offers a button (part `path-trace-button`) that runs the explanation again
+ * with the trace. A view change never starts a run by itself.
  */
 export function pathPanel(
   result: IgResult,
@@ -141,9 +145,19 @@ export function pathPanel(
         ></canvas>
       </div>`
     : nothing;
+  // No trace: not asked for (the view was added after the run, or a saved result); an empty one:
+  // asked for, but the averaged runs stopped at different points.
   const maskNote = snapshot
     ? `Beside it, the attribution accumulated up to α = ${formatNumber(alphas[snapshot.point])}, on the final mask's scale; the plots mark α.`
-    : 'This result keeps no attribution per point (a saved one): the mask shows the final attribution; the plots mark α.';
+    : result.pathTrace
+      ? 'The runs averaged here stopped at different points of the path (tolerance), so no attribution per point is kept: the mask shows the final attribution; the plots mark α.'
+      : 'The attribution accumulated along the path was not computed for this result (it is kept only for a run with the path view shown, and not in saved files): the mask shows the final attribution; the plots mark α.';
+  const compute =
+    snapshot || result.pathTrace
+      ? nothing
+      : html`<button part="path-trace-button" type="button" @click=${explainAgain}>
+          Compute the attribution along the path
+        </button>`;
   const note =
     kind === 'blur'
       ? 'Blur IG: the image blurred as at this point of its path.'
@@ -171,8 +185,16 @@ export function pathPanel(
       </label>
       <output aria-live="polite">${text}</output>
       <span class="note">${note} ${maskNote}</span>
+      ${compute}
     </figcaption>
   </figure>`;
+}
+
+/** Runs the host's explanation again, now with the path view shown (so with its trace). */
+function explainAgain(event: Event): void {
+  const root = (event.target as Element).getRootNode() as ShadowRoot;
+  // A failure is the element's to show (status error, ig-error).
+  (root.host as HTMLElement & { explain(): Promise<unknown> }).explain().catch(() => {});
 }
 
 /** The `masked`, `alpha` and `path` panels that `view` lists, in that order. */

@@ -139,8 +139,8 @@ export class Explainer {
             schedule: shareSchedule(request.method, request.steps, request.share),
           }),
           partials: true,
-          // The path view's snapshots; a pool's share holds only part of the path.
-          trace: !request.share,
+          // The path view's snapshots, when it is shown; a pool's share holds only part of the path.
+          trace: request.pathTrace === true && !request.share,
           // The prediction's pass was the forward pass at the image: not run again.
           scoreInput: request.output === 'probability' ? probabilities[target] : undefined,
           signal,

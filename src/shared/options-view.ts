@@ -12,6 +12,12 @@ import { keyword, option } from './option-rules.js';
 
 const DEFAULT_VIEW = 'image mask overlay';
 
+/**
+ * Whether a run for these panels asks for `result.pathTrace`: only the `path` view shows it. A
+ * change of `view` starts no run; the path view of a result without a trace says so and offers one.
+ */
+export const wantsPathTrace = (view: readonly IgView[]): boolean => view.includes('path');
+
 export const VIEW_OPTIONS = [
   url('result-src', 'resultSrc', {
     restarts: 'view',

@@ -32,6 +32,11 @@ export interface ExplainRequest extends Omit<RequestOptions, 'baseline'> {
    * (in the refinement order); the parts' attributions add up to the whole run's.
    */
   share?: { index: number; count: number };
+  /**
+   * Keep the attribution accumulated along the path (`result.pathTrace`, the `path` view's data):
+   * up to 8 MB a result, so only when `view` lists `path` (options-view.ts, `wantsPathTrace`).
+   */
+  pathTrace?: boolean;
 }
 
 export type ClientMessage =

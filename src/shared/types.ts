@@ -49,7 +49,9 @@ export interface IgPath {
 /**
  * The attribution accumulated along the path up to some of its points (the `path` view's): at
  * `points[s]` (an index into IgPath.alphas), `attributions[s]`, row-major [h][w][c] as
- * IgResult.attributions; the last snapshot is at the last point and equals the result.
+ * IgResult.attributions; the last snapshot is at the last point and equals the result. Every
+ * point while the snapshots fit in 8 MB (a 64x64 model at 50 steps), else evenly spaced ones.
+ * Empty when averaged runs (baseline lists, SmoothGrad) stopped at different points (`tolerance`).
  */
 export interface IgPathTrace {
   points: number[];
@@ -80,7 +82,12 @@ export interface IgResult {
   thread: IgThread;
   path: IgPath;
   timings: IgTimings;
-  /** The attribution accumulated up to some of the path's points (bounded in size). */
+  /**
+   * The path view's data: the attribution accumulated up to some of the path's points (at most
+   * 8 MB). Present only for a run whose `view` listed `path` (the element asks for it then; see
+   * docs/methods.md, "The path view"); absent otherwise and in saved files.
+   * Not in shared/API.md: an addition of this package.
+   */
   pathTrace?: IgPathTrace;
   /** The explained output at each baseline, in the order given (Blur IG: its blurred start). */
   baselineScores?: number[];

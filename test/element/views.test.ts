@@ -3,7 +3,15 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/index.js';
 import type { IgExplainer, IgResult } from '../../src/index.js';
-import { TINY_LABELS, TINY_MODEL, part, testImage, waitForStatus } from './helpers.js';
+import {
+  TINY_LABELS,
+  TINY_MODEL,
+  part,
+  record,
+  settle,
+  testImage,
+  waitForStatus,
+} from './helpers.js';
 
 const IMAGE = testImage(1);
 const PANELS = ['image', 'mask', 'overlay', 'masked', 'alpha', 'path'];
@@ -153,6 +161,80 @@ describe('<ig-explainer> views', () => {
     await sendKeys({ press: 'End' });
     await el.updateComplete;
     expect(pixels('path-mask')).to.deep.equal(final);
+  });
+
+  it('path added after a run: no trace was computed for the default view; the path view says so and its button computes it', async () => {
+    const el = await done();
+    const plain = el.result!;
+    expect(plain.pathTrace).to.equal(undefined);
+    const events = record(el);
+    el.setAttribute('view', 'image mask path');
+    await el.updateComplete;
+    // A view change starts no run: the same result, its path view without the accumulated mask.
+    expect(el.status).to.equal('done');
+    expect(el.result).to.equal(plain);
+    expect(part(el, 'path')).to.not.equal(null);
+    expect(part(el, 'path-mask')).to.equal(null);
+    expect(part(el, 'path')!.textContent).to.contain('not computed');
+    const button = part(el, 'path-trace-button') as HTMLButtonElement;
+    expect(button.tagName).to.equal('BUTTON');
+    const complete = settle<IgResult>(el);
+    button.click();
+    const traced = await complete;
+    await el.updateComplete;
+    events.stop();
+    expect(events.events.filter((e) => e.type === 'ig-complete')).to.have.length(1);
+    expect(el.result).to.equal(traced);
+    expect(traced.pathTrace!.points).to.deep.equal(traced.path.alphas.map((_, i) => i));
+    // The same explanation (same inputs, same seed), now with its trace.
+    expect(Array.from(traced.attributions)).to.deep.equal(Array.from(plain.attributions));
+    expect(part(el, 'path-trace-button')).to.equal(null);
+    const pixels = () => {
+      const canvas = part(el, 'path-mask') as HTMLCanvasElement;
+      return Array.from(
+        canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data,
+      );
+    };
+    const final = pixels();
+    (part(el, 'path-slider') as HTMLInputElement).focus();
+    await sendKeys({ press: 'Home' });
+    await el.updateComplete;
+    expect(pixels()).to.not.deep.equal(final);
+    // Taking path out of the view and back keeps the result and its trace: no run either way.
+    el.setAttribute('view', 'image mask overlay');
+    await el.updateComplete;
+    el.setAttribute('view', 'path');
+    await el.updateComplete;
+    expect(el.status).to.equal('done');
+    expect(el.result).to.equal(traced);
+    expect(part(el, 'path-mask')).to.not.equal(null);
+  });
+
+  it('path on a saved explanation (no trace in the file): the button starts a live run that has it', async () => {
+    const live = await done({ view: 'path mask' });
+    expect(live.result!.pathTrace!.points.length).to.be.above(1);
+    const saved = URL.createObjectURL(live.exportResult());
+    const el = await fixture<IgExplainer>(
+      html`<ig-explainer
+        loading="manual"
+        src=${IMAGE}
+        model-url=${TINY_MODEL}
+        labels-url=${TINY_LABELS}
+        steps="8"
+        view="path mask"
+        result-src=${saved}
+      ></ig-explainer>`,
+    );
+    await waitForStatus(el, ['done']);
+    expect(el.result!.pathTrace).to.equal(undefined);
+    expect(part(el, 'path-mask')).to.equal(null);
+    const complete = settle<IgResult>(el);
+    (part(el, 'path-trace-button') as HTMLButtonElement).click();
+    const traced = await complete;
+    await el.updateComplete;
+    expect(traced.pathTrace!.points).to.deep.equal(live.result!.pathTrace!.points);
+    expect(part(el, 'path-mask')).to.not.equal(null);
+    expect(part(el, 'path-trace-button')).to.equal(null);
   });
 
   it('with regions the mask shows the region map: one colour per region', async () => {

@@ -130,6 +130,31 @@ describe('path trace (attribution accumulated along the path)', () => {
     }
   });
 
+  it('is empty, not absent, when averaged runs stop at different points; absent when not asked for', async () => {
+    // Found by trying seeds and tolerances: at 0.2 the black and the white run stop at different
+    // refinement levels, so their paths' points differ.
+    const model = convModel(8, 3, 9);
+    const image = testImage(8, 8, 2);
+    const baselines = makeBaselines(['black', 'white'], image, 0);
+    try {
+      const stopped = options({ steps: 64, batchSize: 8, tolerance: 0.2 });
+      const result = await attribute(model.classifier, image, baselines, stopped);
+      expect(result.steps).to.be.below(64);
+      expect(result.pathTrace).to.deep.equal({ points: [], attributions: [] });
+      const single = await attribute(model.classifier, image, baselines.slice(0, 1), stopped);
+      expect(single.pathTrace!.points).to.deep.equal(single.path.alphas.map((_, i) => i));
+      const plain = await attribute(model.classifier, image, baselines, {
+        ...stopped,
+        trace: false,
+      });
+      expect(plain.pathTrace).to.equal(undefined);
+    } finally {
+      tf.dispose(baselines);
+      image.dispose();
+      model.dispose();
+    }
+  });
+
   it('keeps every point of a 64x64 model and a bounded, evenly spread set at 224x224', () => {
     expect(traceIndices(51, 64 * 64 * 3)).to.deep.equal([...Array(51).keys()]);
     const large = traceIndices(51, 224 * 224 * 3);

@@ -50,7 +50,8 @@ describe('saved explanations: format', () => {
   let text: string;
 
   before(async () => {
-    live = await explainShapes();
+    // With the path view's trace, as the element asks for it when `view` lists `path`.
+    live = await explainShapes(undefined, { pathTrace: true });
     const blob = exportResult(live.result, live.predictions, live.meta);
     text = await blob.text();
     console.log(`64x64x3 shapes explanation: ${blob.size} bytes, ${await gzipSize(blob)} gzipped`);

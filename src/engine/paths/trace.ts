@@ -19,8 +19,9 @@ export function traceIndices(points: number, size: number): number[] {
 }
 
 /**
- * The mean of several runs' traces (baseline lists, SmoothGrad), or null when their points
- * differ (a tolerance stopped them at different levels): no snapshot is then shown.
+ * The mean of several runs' traces (baseline lists, SmoothGrad); an empty trace when their points
+ * differ (a tolerance stopped them at different levels): asked for, none can be kept, and the
+ * path view says why rather than offering to compute it again.
  */
 export function meanTrace(traces: readonly (IgPathTrace | undefined)[]): IgPathTrace | undefined {
   const [first] = traces;
@@ -31,7 +32,7 @@ export function meanTrace(traces: readonly (IgPathTrace | undefined)[]): IgPathT
       t.points.length === first.points.length &&
       t.points.every((p, i) => p === first.points[i]),
   );
-  if (!same) return undefined;
+  if (!same) return { points: [], attributions: [] };
   if (traces.length === 1) return first;
   return {
     points: [...first.points],
