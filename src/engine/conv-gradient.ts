@@ -9,6 +9,7 @@ import {
   spreadByStrides,
   transposedConv,
 } from './gradients/transposed.js';
+import { subPixelInputGradient, subPixelPlan } from './gradients/sub-pixel.js';
 
 type Conv2DAttrs = {
   strides: number | [number, number];
@@ -65,9 +66,10 @@ export function originalConvGradient(): tf.GradConfig | null {
 }
 
 /**
- * The thunk computing dL/dx as a stride-1 convolution of the spread-out dy with the spatially
- * flipped, in/out-transposed filter (transposedConv), or null where TF.js's own gradient
- * should run (NCHW).
+ * The thunk computing dL/dx: for a stride of 2 or more that tiles x, the sub-pixel convolution
+ * (subPixelInputGradient); else a stride-1 convolution of the spread-out dy with the spatially
+ * flipped, in/out-transposed filter (transposedConv). Null where TF.js's own gradient should run
+ * (NCHW).
  */
 function inputGradient(
   dy: tf.Tensor4D,
@@ -77,6 +79,8 @@ function inputGradient(
 ): (() => tf.Tensor) | null {
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') return null;
   const info = convInfo(xShape, filter.shape, attrs);
+  const plan = subPixelPlan(info);
+  if (plan) return () => subPixelInputGradient(dy, filter, plan);
   const { padding, crop } = transposedConv(info);
   const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
   return () => {

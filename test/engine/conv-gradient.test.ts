@@ -3,6 +3,8 @@ import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { originalConvGradient, registerFastConvGradient } from '../../src/engine/conv-gradient.js';
+import { subPixelPlan } from '../../src/engine/gradients/sub-pixel.js';
+import { convInfo } from '../../src/engine/gradients/transposed.js';
 
 interface Case {
   batch: number;
@@ -62,6 +64,60 @@ CASES.push(
   },
   { batch: 1, size: [1, 6], kernel: [1, 3], inChannels: 3, outChannels: 4, stride: 2, pad: 'same' },
 );
+// Strides that tile the input, which the sub-pixel convolution serves (SUB_PIXEL below): the
+// MobileNetV2 stem (3x3/2 'same'), a ResNet shortcut (1x1/2), 'valid', even kernels, stride 3,
+// numeric padding up to the kernel's size.
+const SUB_PIXEL: Case[] = [
+  {
+    batch: 1,
+    size: [16, 16],
+    kernel: [3, 3],
+    inChannels: 3,
+    outChannels: 8,
+    stride: 2,
+    pad: 'same',
+  },
+  {
+    batch: 2,
+    size: [12, 12],
+    kernel: [1, 1],
+    inChannels: 5,
+    outChannels: 7,
+    stride: 2,
+    pad: 'valid',
+  },
+  {
+    batch: 1,
+    size: [12, 10],
+    kernel: [3, 3],
+    inChannels: 4,
+    outChannels: 3,
+    stride: 2,
+    pad: 'valid',
+  },
+  {
+    batch: 2,
+    size: [8, 10],
+    kernel: [2, 2],
+    inChannels: 3,
+    outChannels: 6,
+    stride: 2,
+    pad: 'same',
+  },
+  { batch: 1, size: [10, 10], kernel: [4, 4], inChannels: 2, outChannels: 5, stride: 2, pad: 1 },
+  { batch: 1, size: [9, 9], kernel: [3, 3], inChannels: 3, outChannels: 4, stride: 3, pad: 'same' },
+  {
+    batch: 1,
+    size: [12, 12],
+    kernel: [5, 5],
+    inChannels: 3,
+    outChannels: 2,
+    stride: 3,
+    pad: 'same',
+  },
+  { batch: 1, size: [10, 8], kernel: [3, 5], inChannels: 3, outChannels: 4, stride: 2, pad: 2 },
+];
+CASES.push(...SUB_PIXEL);
 
 const name = (c: Case) =>
   `${c.kernel.join('x')}/${c.stride} ${c.pad}, ${c.batch}x${c.size.join('x')}x${c.inChannels} -> ${c.outChannels}`;
@@ -111,9 +167,18 @@ for (const backend of ['cpu', 'wasm']) {
         expect(kernels).to.not.include('Conv2DBackpropInput');
         expect(kernels.filter((k) => k === 'Conv2D')).to.have.length(2);
         expect(kernels).to.not.include('Conv2DBackpropFilter');
-        // A 1x1 filter has nothing to flip spatially.
+        // A strided convolution whose phases tile x runs as a sub-pixel convolution (its
+        // sub-filters gathered, no Reverse); else a 1x1 filter has nothing to flip spatially.
+        type Shape = [number, number, number, number];
+        const info = convInfo(x.shape as Shape, filter.shape as Shape, {
+          strides: c.stride,
+          pad: c.pad,
+        });
+        const subPixel = subPixelPlan(info) !== null;
+        if (SUB_PIXEL.includes(c)) expect(subPixel).to.equal(true);
+        expect(kernels.filter((k) => k === 'DepthToSpace')).to.have.length(subPixel ? 1 : 0);
         const spatial = c.kernel[0] * c.kernel[1] > 1;
-        expect(kernels.filter((k) => k === 'Reverse')).to.have.length(spatial ? 1 : 0);
+        expect(kernels.filter((k) => k === 'Reverse')).to.have.length(spatial && !subPixel ? 1 : 0);
 
         const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: 1 };
         const reference = tf.tidy(() => own!.gradFunc(dy, [x, filter], attrs).x());

@@ -182,6 +182,82 @@ for (const backend of ['cpu', 'wasm', 'webgl']) {
       });
     }
 
+    it('scatters the max-pool gradient to the argmax on WASM, after a ReLU (all-zero windows)', async () => {
+      // A ReLU before the pool leaves windows of zeros only, where WASM's kernels start at FLT_MIN.
+      const pool = (input: tf.Tensor) => tf.maxPool(input as tf.Tensor4D, 3, 2, 'same');
+      const x = tf.tidy(() =>
+        tf.relu(tf.sub(tf.randomUniform([2, 10, 10, 4], 0, 1, 'float32', 7), 0.9)),
+      );
+      const w = tf.tidy(() => tf.randomNormal(pool(x).shape, 0, 1, 'float32', 8));
+      const before = tf.memory().numTensors;
+      let dx: Float32Array = new Float32Array();
+      const kernels = await countKernels(async () => {
+        const grad = tf.grad((input) => tf.sum(tf.mul(pool(input), w)))(x);
+        dx = (await grad.data()) as Float32Array;
+        return grad;
+      });
+      expect(tf.memory().numTensors).to.equal(before);
+      // Every window sends its dy somewhere inside the input: nothing lost, nothing doubled.
+      const total = (await tf.sum(w).data())[0];
+      expect(dx.reduce((s, v) => s + v, 0)).to.be.closeTo(total, 1e-4 * (1 + Math.abs(total)));
+      const xs = await x.data();
+      // A window of zeros sends its dy to a zero of x; a position that is no window's maximum
+      // (any x that another entry of each of its windows exceeds) gets none.
+      expect(dx.some((v, i) => v !== 0 && xs[i] === 0)).to.equal(true);
+      if (backend === 'wasm') {
+        expect(kernels.counts.MaxPoolWithArgmax).to.equal(1);
+        expect(kernels.counts.MaxPoolGrad).to.equal(undefined);
+      }
+      tf.dispose([x, w]);
+    });
+
+    it("gives TF.js's own CPU Relu6 gradient, at 0 and 6 exactly, without boolean kernels on WASM", async () => {
+      const values = [-1, 0, 1e-30, 3, 6 - 1e-6, 6, 6 + 1e-6, 7, -0, 5.5];
+      const relu6 = (input: tf.Tensor) => tf.relu6(input);
+      const make = () => {
+        const x = tf.tidy(() =>
+          tf.concat([tf.tensor1d(values), tf.mul(tf.randomNormal([990], 0, 1, 'float32', 9), 5)]),
+        );
+        const w = tf.tidy(() => tf.randomNormal([1000], 0, 1, 'float32', 10));
+        return [x, w];
+      };
+      const previous = tf.getBackend();
+      await tf.setBackend('cpu');
+      const want = tf.tidy(() => {
+        const [x, w] = make();
+        return tf
+          .grad((input) => tf.sum(tf.mul(relu6(input), w)))(x)
+          .dataSync();
+      });
+      await tf.setBackend(previous);
+      const [x, w] = make();
+      const before = tf.memory().numTensors;
+      let got: Float32Array = new Float32Array();
+      const kernels = await countKernels(async () => {
+        const dx = tf.grad((input) => tf.sum(tf.mul(relu6(input), w)))(x);
+        got = (await dx.data()) as Float32Array;
+        return dx;
+      });
+      expect(Array.from(got)).to.deep.equal(Array.from(want));
+      expect(Array.from(got.slice(0, values.length)).map((v) => v !== 0)).to.deep.equal([
+        false,
+        false,
+        true,
+        true,
+        true,
+        true,
+        false,
+        false,
+        false,
+        true,
+      ]);
+      expect(tf.memory().numTensors).to.equal(before);
+      if (backend === 'wasm') {
+        expect(kernels.counts.LessEqual).to.equal(undefined);
+      }
+      tf.dispose([x, w]);
+    });
+
     CASES.forEach((c, index) => {
       it(`equals TF.js's own CPU gradient: ${name(c)}`, async () => {
         const inputs = cpuReference(c, 10 + 3 * index);

@@ -2,17 +2,19 @@
 import { registerFastConvGradient } from '../conv-gradient.js';
 import { registerDepthwiseInputGradient } from './depthwise.js';
 import { registerMaxPoolInputGradient } from './pooling.js';
+import { registerRelu6Gradient } from './relu6.js';
 
 /**
  * Registers the engine's input gradients with TF.js (global, once): Conv2D as a forward
  * convolution on WASM and for dilations everywhere, DepthwiseConv2dNative where the backend has
  * no DepthwiseConv2dNativeBackpropInput and for dilations, MaxPool where the backend's MaxPoolGrad
- * fails on negative windows (WASM). Layers models are made to
- * differentiate towards the input at load (differentiateTowardsInput), graph models by
- * unfuseLinearOps.
+ * fails on negative windows (WASM, by the windows' argmax), Relu6 without boolean kernels (WASM).
+ * Layers models are made to differentiate towards the input at load
+ * (differentiateTowardsInput), graph models by unfuseLinearOps.
  */
 export function registerInputGradients(): void {
   registerFastConvGradient();
   registerDepthwiseInputGradient();
   registerMaxPoolInputGradient();
+  registerRelu6Gradient();
 }

@@ -41,13 +41,15 @@ export interface TransposedConv {
  * and dilation d, x's row i feeds dy's row o through filter row k where i = s*o + d*k - top; so
  * dx = conv(spread(dy), flipped filter, dilation d) with top padding d*(kh - 1) - top, and the
  * bottom and right pads chosen so the result has x's size (rows of x that fed no output get
- * zero gradient). A pad that comes out negative (an explicit forward pad larger than the
- * filter: outputs that read only padding) is a crop of the result instead.
+ * zero gradient). spread(dy) ends in s - 1 zero rows and columns, which stand for that much of
+ * the bottom and right padding. A pad that comes out negative is a crop of the result instead:
+ * at the start, an explicit forward pad larger than the filter (outputs that read only
+ * padding); at the end, fewer padding rows than the spread's trailing zeros.
  */
 export function transposedConv(info: tf.backend_util.Conv2DInfo): TransposedConv {
   const { effectiveFilterHeight: eh, effectiveFilterWidth: ew } = info;
-  const spreadHeight = (info.outHeight - 1) * info.strideHeight + 1;
-  const spreadWidth = (info.outWidth - 1) * info.strideWidth + 1;
+  const spreadHeight = info.outHeight * info.strideHeight;
+  const spreadWidth = info.outWidth * info.strideWidth;
   const top = eh - 1 - info.padInfo.top;
   const left = ew - 1 - info.padInfo.left;
   const bottom = info.inHeight + eh - 1 - top - spreadHeight;
@@ -74,25 +76,37 @@ export function cropTo(
   return tf.slice(result, [0, crop[0], crop[1], 0], [-1, info.inHeight, info.inWidth, -1]);
 }
 
-/** `dy` with stride - 1 zeros between consecutive rows and columns. */
+/**
+ * `dy` with stride - 1 zeros after each row and column, the last included: [n, h*sh, w*sw, c].
+ * A Pad along each axis of dy seen as [n*h, 1, w, c] and then [n*H, w, 1, c] (rank 4: WebGL
+ * compiles no Pad of rank 5). The zeros after the last row and column are padding the
+ * convolution would add anyway (transposedConv), so nothing is sliced off (WASM's Slice of a 4D
+ * tensor copies channel runs one by one from JavaScript).
+ */
 export function spreadByStrides(dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
-  return spreadOut(spreadOut(dy, 1, info.strideHeight), 2, info.strideWidth);
-}
-
-/** `t` with `stride - 1` zeros between consecutive entries along `axis` (1 or 2). */
-function spreadOut(t: tf.Tensor4D, axis: 1 | 2, stride: number): tf.Tensor4D {
-  if (stride === 1 || t.shape[axis] === 1) return t;
-  const size = t.shape[axis];
-  const zeros = tf.zerosLike(t);
-  const parts = [t, ...Array.from({ length: stride - 1 }, () => zeros)];
-  // [.., size, stride, ..] flattened interleaves each entry with its zeros.
-  const shape = [...t.shape] as number[];
-  shape[axis] = size * stride;
-  const interleaved = tf.reshape(tf.stack(parts, axis + 1), shape);
-  const begin = [0, 0, 0, 0];
-  const sliceSize = [...t.shape] as number[];
-  sliceSize[axis] = (size - 1) * stride + 1;
-  return tf.slice(interleaved, begin, sliceSize) as tf.Tensor4D;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const [n, h, w, c] = dy.shape;
+  let spread = dy;
+  if (sh > 1) {
+    const rows = tf.pad(tf.reshape(spread, [n * h, 1, w, c]), [
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+      [0, 0],
+    ]);
+    spread = tf.reshape(rows, [n, h * sh, w, c]);
+  }
+  if (sw > 1) {
+    const height = spread.shape[1];
+    const columns = tf.pad(tf.reshape(spread, [n * height, w, 1, c]), [
+      [0, 0],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ]);
+    spread = tf.reshape(columns, [n, height, w * sw, c]);
+  }
+  return spread;
 }
 
 /** True for a missing (undefined or null: tfjs-layers passes null) or all-ones dilation. */
