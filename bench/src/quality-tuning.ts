@@ -5,6 +5,7 @@
 import {
   SMOOTHGRAD_SAMPLES,
   blurMap,
+  gatedAndSmoothed,
   gatedByRegions,
   type MethodContext,
   channelMaps,
@@ -99,3 +100,33 @@ export const SMOOTHED_TUNING: readonly QualityMethod[] = [1, 2].flatMap((sigma) 
   smoothed(sigma, null),
   smoothed(sigma, 0.1),
 ]);
+
+/**
+ * SmoothGrad over Blur IG, the pixel map kept inside the XRAI regions (ranked over that same map)
+ * that cover the top `share` of the area, optionally blurred by `smooth` px: what the element
+ * runs with `path="blur" noise-samples=16 regions` (`noise-level`; a max sigma other than 50 is
+ * engine-only), read through a `mask-top`-style area threshold.
+ */
+const gatedSmoothBlur = (
+  tag: string,
+  options: Partial<ExplainOptions>,
+  share: number,
+  smooth = 0,
+): QualityMethod => ({
+  id: `tune-sgb${tag}-top${share * 100}${smooth ? `-smooth${smooth}` : ''}`,
+  label:
+    `SmoothGrad (${options.noiseSamples ?? SMOOTHGRAD_SAMPLES}) over Blur IG${tag ? ` (${tag})` : ''}` +
+    `${smooth ? `, map blurred ${smooth} px,` : ''} inside XRAI's top ${share * 100}% area`,
+  run: (ctx) => gatedAndSmoothed(ctx, smoothBlur(options), share, smooth),
+});
+
+export const SMOOTH_GATED_TUNING: readonly QualityMethod[] = [
+  ...[0.05, 0.1, 0.2].map((share) => gatedSmoothBlur('', {}, share)),
+  ...[0.05, 0.1].map((share) => gatedSmoothBlur('', {}, share, 1)),
+  ...[0.05, 0.1].map((share) => gatedSmoothBlur('-s10', { blurSigma: 10 }, share)),
+  gatedSmoothBlur('-s10', { blurSigma: 10 }, 0.1, 1),
+  ...[0.1, 0.25].flatMap((level) => [
+    gatedSmoothBlur(`-n${level}`, { noiseLevel: level }, 0.1),
+    gatedSmoothBlur(`-n${level}`, { noiseLevel: level }, 0.05),
+  ]),
+];
