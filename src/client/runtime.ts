@@ -32,6 +32,9 @@ export class Runtime {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failed = false;
+  private markLoaded!: () => void;
+  /** Resolves once the worker's script has loaded (its first message came): it serves requests. */
+  readonly loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
 
   constructor(
     private readonly port: Port,
@@ -66,6 +69,8 @@ export class Runtime {
 
   /** A message from the worker: to the request it names, or, when fatal, to every request. */
   receive(message: WorkerMessage): void {
+    this.markLoaded();
+    if (message.type === 'ready') return;
     if (message.type === 'error' && message.fatal) {
       this.fail(new IgError(message.code, message.message, message.attribute));
       return;
