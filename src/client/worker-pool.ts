@@ -177,7 +177,7 @@ export class WorkerPool {
   ): Promise<IgResult> {
     const runtime = await this.runtime(slot);
     if (signal.aborted) throw abortError();
-    void runtime.loaded.then(onReady);
+    runtime.loaded.then(onReady, () => {});
     const image = await createImageBitmap(images.image);
     const baseline =
       typeof images.baseline === 'object'
