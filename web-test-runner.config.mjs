@@ -4,6 +4,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { commonjsToEsm } from './scripts/wtr-commonjs.mjs';
 import { findChrome, CHROME_ARGS } from './scripts/chrome-path.mjs';
 import { binaryFiles } from './scripts/wtr-binary.mjs';
+import { workerStart } from './scripts/wtr-worker-start.mjs';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
 import { testServers } from './scripts/test-servers.mjs';
 import { cspPage } from './scripts/wtr-csp-page.mjs';
@@ -21,8 +22,9 @@ if (!executablePath) {
 export default {
   files: process.env.TEST_FILES ? process.env.TEST_FILES.split(',') : ['test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
-  // Weight shards byte for byte: the dev server's transform step garbles some (wtr-binary.mjs).
-  middleware: [binaryFiles()],
+  // Weight shards byte for byte: the dev server's transform step garbles some (wtr-binary.mjs);
+  // worker scripts that fail or hang from their second request on (wtr-worker-start.mjs).
+  middleware: [binaryFiles(), workerStart()],
   plugins: [
     // TF.js imports CommonJS files (long, seedrandom, the WASM backend's Emscripten glue), the
     // labels one more; the browser needs them as ES modules. The ImageNet class names:

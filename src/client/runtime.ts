@@ -32,11 +32,23 @@ export class Runtime {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failed = false;
+  private markLoaded!: () => void;
+  private failLoad!: (error: IgError) => void;
+  /**
+   * Resolves once the worker's script has loaded (its first message came): it serves requests.
+   * Rejects when the worker stopped first.
+   */
+  readonly loaded = new Promise<void>((resolve, reject) => {
+    this.markLoaded = resolve;
+    this.failLoad = reject;
+  });
 
   constructor(
     private readonly port: Port,
     readonly thread: IgThread,
-  ) {}
+  ) {
+    this.loaded.catch(() => {});
+  }
 
   get usable(): boolean {
     return !this.failed;
@@ -66,6 +78,8 @@ export class Runtime {
 
   /** A message from the worker: to the request it names, or, when fatal, to every request. */
   receive(message: WorkerMessage): void {
+    this.markLoaded();
+    if (message.type === 'ready') return;
     if (message.type === 'error' && message.fatal) {
       this.fail(new IgError(message.code, message.message, message.attribute));
       return;
@@ -117,6 +131,7 @@ export class Runtime {
   /** This runtime can serve nothing more: its requests fail with `error`. */
   private fail(error: IgError): void {
     this.failed = true;
+    this.failLoad(error);
     this.port.close();
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
@@ -125,6 +140,7 @@ export class Runtime {
   /** Stops the worker; its requests reject with `aborted`. */
   terminate(): void {
     this.failed = true;
+    this.failLoad(abortError());
     this.port.close();
     for (const pending of this.pending.values()) pending.reject(abortError());
     this.pending.clear();

@@ -4,12 +4,15 @@
 import { pageOptions, type IgWorkers } from '../shared/page-options.js';
 import type { ClientMessage, ExplainRequest } from '../shared/protocol.js';
 import type { IgPath, IgProgressDetail, IgResult } from '../shared/types.js';
-import { IgError, abortError } from '../shared/types.js';
+import { abortError } from '../shared/types.js';
 import type { ExplainCallbacks } from './explain-client.js';
+import { runShares } from './pool-schedule.js';
 
 /** What the pool needs of one worker (the client's Runtime). */
 export interface PoolRuntime {
   readonly usable: boolean;
+  /** Resolves once the worker's script has loaded. */
+  readonly loaded: Promise<void>;
   id(): number;
   request<T>(
     message: ClientMessage,
@@ -60,12 +63,6 @@ export function sharesFor(request: Omit<ExplainRequest, 'image' | 'baseline'>): 
   return fixedSum ? Math.max(1, Math.min(poolSize(), request.steps)) : 1;
 }
 
-/**
- * How often one share is sent again to a fresh worker after its worker died; a share of another
- * slot than 0 then runs once more on slot 0's worker before the explanation fails.
- */
-const RETRIES = 1;
-
 export class WorkerPool {
   private readonly slots: (PoolRuntime | null)[] = [];
   private readonly starting = new Map<number, Promise<PoolRuntime>>();
@@ -83,17 +80,23 @@ export class WorkerPool {
     if (current?.usable) return Promise.resolve(current);
     let started = this.starting.get(index);
     if (!started) {
-      started = this.start().then(
-        (runtime) => {
-          this.slots[index] = runtime;
-          this.starting.delete(index);
-          return runtime;
-        },
-        (error: unknown) => {
-          this.starting.delete(index);
-          throw error;
-        },
-      );
+      // Cold workers start one after another: slot 0's script loads alone first. Two at once can
+      // make a browser refuse some of their requests (the unbundled worker's module graph: Chrome
+      // answers net::ERR_INSUFFICIENT_RESOURCES past its requests per page), and then neither loads.
+      started = this.first()
+        .then((first) => first.loaded)
+        .then(() => this.start())
+        .then(
+          (runtime) => {
+            this.slots[index] = runtime;
+            this.starting.delete(index);
+            return runtime;
+          },
+          (error: unknown) => {
+            this.starting.delete(index);
+            throw error;
+          },
+        );
       this.starting.set(index, started);
     }
     return started;
@@ -105,10 +108,11 @@ export class WorkerPool {
   }
 
   /**
-   * One explanation split into `count` shares, share i on slot i; `images` are cloned for each
-   * send (the caller closes them). The prediction, model events and coarse maps are the first
-   * share's (it holds the plan's coarse levels); progress is summed over the shares; the result
-   * is the first share's with the shares' attributions added in share order.
+   * One explanation split into `count` shares, share i on slot i unless its worker is slow to
+   * start or fails (pool-schedule.ts); `images` are cloned for each send (the caller closes
+   * them). The prediction, model events and coarse maps are the first share's (it holds the
+   * plan's coarse levels); progress is summed over the shares, each at its furthest try; the
+   * result is the first share's with the shares' attributions added in share order.
    */
   async explain(
     request: Omit<ExplainRequest, 'image' | 'baseline'>,
@@ -117,12 +121,11 @@ export class WorkerPool {
     callbacks: ExplainCallbacks,
     signal: AbortSignal,
   ): Promise<IgResult> {
+    // Per share, its furthest try: progress never goes back when a share is sent again.
     const done = new Array<number>(count).fill(0);
     const paths = new Array<IgPath | undefined>(count);
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
     const report = (index: number, detail: IgProgressDetail) => {
+      if (detail.stepsDone < done[index]) return;
       done[index] = detail.stepsDone;
       if (detail.path) paths[index] = detail.path;
       const stepsDone = done.reduce((a, b) => a + b, 0);
@@ -135,40 +138,33 @@ export class WorkerPool {
         ...(index === 0 && detail.partial ? { partial: detail.partial } : {}),
       });
     };
-    const runShare = async (index: number): Promise<IgResult> => {
-      for (let attempt = 0; ; attempt++) {
-        // The last try of another slot's share runs on slot 0's worker, which served this page.
-        const slot = index > 0 && attempt > RETRIES ? 0 : index;
-        try {
-          return await this.send(slot, index, count, request, images, controller.signal, {
-            ...(index === 0
+    const results = await runShares(
+      count,
+      (slot, index, on, attemptSignal) =>
+        this.send(
+          slot,
+          index,
+          count,
+          request,
+          images,
+          attemptSignal,
+          {
+            // The model events are share 0's on slot 0 (which holds the plan's coarse levels).
+            ...(index === 0 && slot === 0
               ? {
                   onModelProgress: callbacks.onModelProgress,
                   onModelLoad: callbacks.onModelLoad,
                   onPrediction: callbacks.onPrediction,
                 }
               : {}),
-            onProgress: (detail) => report(index, detail),
-          });
-        } catch (error) {
-          // A worker that died is replaced (runtime() starts a fresh one) and the share re-run.
-          const died = error instanceof IgError && error.code === 'worker-failed';
-          const last = index === 0 ? attempt >= RETRIES : attempt > RETRIES;
-          if (!died || last || controller.signal.aborted) throw error;
-          done[index] = 0;
-        }
-      }
-    };
-    try {
-      const shares = Array.from({ length: count }, (_, index) => runShare(index));
-      // The first failure stops the other shares.
-      shares.forEach((share) => share.catch(() => controller.abort()));
-      const results = await Promise.all(shares);
-      return combine(results);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      controller.abort();
-    }
+            onProgress: on.progress,
+          },
+          on.ready,
+        ),
+      report,
+      signal,
+    );
+    return combine(results);
   }
 
   private async send(
@@ -179,9 +175,11 @@ export class WorkerPool {
     images: { image: ImageBitmap; baseline: ImageBitmap | ExplainRequest['baseline'] },
     signal: AbortSignal,
     callbacks: ExplainCallbacks,
+    onReady: () => void,
   ): Promise<IgResult> {
     const runtime = await this.runtime(slot);
     if (signal.aborted) throw abortError();
+    runtime.loaded.then(onReady, () => {});
     const image = await createImageBitmap(images.image);
     const baseline =
       typeof images.baseline === 'object'

@@ -43,6 +43,8 @@ export type ClientMessage =
   { type: 'explain'; id: number; request: ExplainRequest } | { type: 'cancel'; id: number };
 
 export type WorkerMessage =
+  /** The worker's script has loaded and serves requests (sent once, first). */
+  | { type: 'ready'; id: 0 }
   | { type: 'model-progress'; id: number; fraction: number }
   | { type: 'model-load'; id: number; detail: IgModelLoadDetail }
   | { type: 'prediction'; id: number; predictions: IgPrediction[] }

@@ -164,6 +164,8 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
     });
   }
   endpoint.start?.();
+  // The client's pool hands the share of a worker that has not said this to one that has.
+  post({ type: 'ready', id: 0 });
 
   const stop = () => {
     stopped = true;
