@@ -3,6 +3,7 @@
 // real workers of dist/ig-explainer-worker.js, each loading the WASM binaries from dist/wasm/.
 // Nothing here imports src/: the element, the client and the worker are the bundle's.
 import { expect } from '@open-wc/testing';
+import { relativeDifference } from './compare.js';
 
 const BUNDLE = '/dist/ig-explainer.js';
 const MODEL = '/test/fixtures/models/tiny-graph-10/model.json';
@@ -51,19 +52,6 @@ function element(backend: string): BundledElement {
   }
   document.body.append(el);
   return el;
-}
-
-/** max |a - b| over max |a|. */
-function relativeDifference(a: Float32Array, b: Float32Array): number {
-  expect(a.length).to.equal(b.length);
-  let scale = 0;
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(a[i]));
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  }
-  expect(scale).to.be.above(0);
-  return worst / scale;
 }
 
 describe('the bundled worker pool', function () {

@@ -16,6 +16,7 @@ import {
   workerErrors,
 } from '../worker-entry/hooks.js';
 import { modelUrl, testImageUrl } from './helpers.js';
+import { relativeDifference } from './compare.js';
 
 const ENTRY = new URL('../worker-entry/test-worker.ts', import.meta.url);
 
@@ -27,19 +28,6 @@ function startingBadly(mode: 'fail' | 'fail-once' | 'hang'): string {
     `${mode}-${Date.now()}-${Math.random().toString(36).slice(2)}:${mode}`,
   );
   return url.href;
-}
-
-/** max |a - b| over max |a|. */
-function relativeDifference(a: Float32Array, b: Float32Array): number {
-  expect(a.length).to.equal(b.length);
-  let scale = 0;
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(a[i]));
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  }
-  expect(scale).to.be.above(0);
-  return worst / scale;
 }
 
 describe('worker pool whose second worker starts badly', function () {

@@ -14,24 +14,12 @@ import {
   workerErrors,
 } from '../worker-entry/hooks.js';
 import { modelUrl, request, testImageUrl } from './helpers.js';
+import { relativeDifference } from './compare.js';
 import type { ExplainInput } from '../../src/client/explain-client.js';
 
 const never = () => new AbortController().signal;
 const SHAPES = new URL('../../demo/models/shapes/', import.meta.url).href;
 const SHAPE_IMAGE = new URL('../fixtures/shapes/star-1.png', import.meta.url).href;
-
-/** max |a - b| over max |a|: the pooled sum differs from one worker's by float rounding only. */
-function relativeDifference(a: Float32Array, b: Float32Array): number {
-  expect(a.length).to.equal(b.length);
-  let scale = 0;
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(a[i]));
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  }
-  expect(scale).to.be.above(0);
-  return worst / scale;
-}
 
 async function withWorkers(count: number, input: ExplainInput): Promise<IgResult> {
   IgExplainer.workers = count;
