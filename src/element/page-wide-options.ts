@@ -30,7 +30,7 @@ export class PageWideOptions extends LitElement {
   /**
    * Page-wide: how many workers one explanation's path points are split across (each with its
    * own TF.js and model copy), or 'auto' (from the cores and the device's memory). The default
-   * is 1 for now (docs/performance.md, "the worker pool").
+   * is 'auto' (docs/performance.md, "the worker pool").
    */
   declare static workers: IgWorkers;
 }

@@ -17,10 +17,14 @@ export const pageOptions: {
   wasmPaths: string | null;
   /**
    * Workers one explanation's path points are split across ('auto': client/worker-pool.ts's
-   * poolSize). 1 by default for now (API.md says 'auto'): the pool now starts its cold workers one
-   * after another (two unbundled dev-server workers loading at once failed with Chrome's
-   * net::ERR_INSUFFICIENT_RESOURCES) and goes on without a second worker that is slow or fails to
-   * start, but the whole suite has not run with 'auto' yet (docs/performance.md, "the worker pool").
+   * poolSize), as API.md says. The pool starts its cold workers one after another and goes on
+   * without a second worker that is slow or fails to start (docs/performance.md, "the worker
+   * pool").
    */
   workers: IgWorkers;
-} = { workerUrl: null, stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000, wasmPaths: null, workers: 1 };
+} = {
+  workerUrl: null,
+  stallTimeout: DEFAULT_STALL_TIMEOUT_MS / 1000,
+  wasmPaths: null,
+  workers: 'auto',
+};

@@ -376,22 +376,24 @@ describe('worker runtime', function () {
     const client = (await import(
       /* @vite-ignore */ `${proxy}/src/client/explain-client.ts`
     )) as typeof import('../../src/client/explain-client.js');
+    // That module's pool (workers 'auto' by default) starts one worker per share: a fixed-sum run
+    // of `steps` points is split across min(pool size, steps) workers.
+    const pool = (await import(
+      /* @vite-ignore */ `${proxy}/src/client/worker-pool.ts`
+    )) as typeof import('../../src/client/worker-pool.js');
     const workers = spyOnWorkers();
     try {
-      const result = await client.explain(
-        request({
-          image,
-          modelUrls: [modelUrl('tiny-graph-10', models)],
-          steps: 2,
-          backend: 'cpu',
-        }),
-        {},
-        never(),
-      );
+      const input = request({
+        image,
+        modelUrls: [modelUrl('tiny-graph-10', models)],
+        steps: 2,
+        backend: 'cpu',
+      });
+      const result = await client.explain(input, {}, never());
       expect(result.thread).to.equal('worker');
       expect(result.shape).to.deep.equal([24, 24, 3]);
-      expect(workers.urls).to.have.length(1);
-      expect(workers.urls[0]).to.match(/^blob:/);
+      expect(workers.urls).to.have.length(Math.min(pool.poolSize(), input.steps));
+      for (const url of workers.urls) expect(url).to.match(/^blob:/);
     } finally {
       workers.restore();
       client.terminateWorker();
