@@ -1,8 +1,7 @@
 // The adaptive integration rule: forward-only probes of the explained score along the path,
-// then gradient points placed where the score changes (equal score increments, as the
-// non-uniform schedules of RiemannOpt, Swain & Singhi 2024), as a trapezoid rule in the
-// density's variable, whose levels nest so that `tolerance` stops at a coarse one and reuses
-// every gradient.
+// then gradient points placed where the score changes (as the non-uniform schedules of
+// RiemannOpt, Swain & Singhi 2024), as a trapezoid rule on a grid refined where the score model
+// needs it, whose levels nest so that `tolerance` stops at a coarse one and reuses every gradient.
 import * as tf from '@tensorflow/tfjs';
 import type { IgMethod } from '../shared/types.js';
 import { abortError } from '../shared/types.js';
@@ -25,12 +24,12 @@ const SPLIT_SHARE = 0.5;
 /** Probe intervals are not split below this width. */
 const MIN_PROBE_WIDTH = 1 / 256;
 /**
- * Share of the point density spread uniformly over the path, whatever the score does: the
- * gradient can change where the score does not (opposite pixels cancelling), and a flat score
- * then gives the uniform trapezoid.
+ * A curvature spread uniformly over the path (this share of the score's variation), whatever
+ * the score does: the gradient can change where the score does not (opposite pixels
+ * cancelling), and a straight score then gives the uniform trapezoid.
  */
 const UNIFORM_SHARE = 0.25;
-/** Cells of the fine grid on which the schedule's cumulative density is tabulated. */
+/** Cells of the fine grid on which the score model is tabulated; grid cells go down to one. */
 const FINE_CELLS = 2048;
 
 export interface AdaptiveResult extends IntegratedGradientsResult {
@@ -50,18 +49,14 @@ export function integratorFor(
 }
 
 /**
- * Integrated Gradients with the adaptive rule. ADAPTIVE_PROBES forward passes (and a split of
- * any probe interval that holds most of the score's change) give the score along the path; a
- * density p = |f'| (monotone cubic interpolation of the scores) plus a uniform share maps
- * u in [0, 1] to alpha(u), crowding where the score changes. The gradient points are the
- * trapezoid rule in u with `steps` segments: alpha(k / steps), weighted by the trapezoid weight
- * times d alpha / du (the change of variables), both ends included. Those rules nest as the
- * uniform trapezoid's do (every other point is the rule with half the segments), so with
- * `tolerance` the run stops at the first level within it (of at least MIN_TOLERANCE_STEPS
- * segments) and every gradient of a coarse level is reused by the finer ones: a level of n
- * segments costs n + 1 gradients in all. Every forward pass is counted in `probes`, every
- * gradient in `evaluations`. On a score linear in alpha the density is flat and the rule is the
- * uniform trapezoid (exact on a linear model).
+ * Integrated Gradients with the adaptive rule. ADAPTIVE_PROBES forward passes (the baseline's
+ * among them; more where a probe interval holds most of the score's change) give the score
+ * along the path; adaptiveSchedule places a trapezoid rule of `steps` segments, both ends
+ * included, from them. Its levels nest (every other node is the rule with half the segments),
+ * so with `tolerance` the run stops at the first level within it (of at least
+ * MIN_TOLERANCE_STEPS segments) and every gradient of a coarse level is reused by the finer
+ * ones: stopping at n segments costs n + 1 gradients in all. Every forward pass is counted in
+ * `probes`, every gradient in `evaluations`. Its weights sum to 1: exact on a linear model.
  */
 export async function adaptiveIntegratedGradients(
   classifier: Classifier,
