@@ -16,10 +16,15 @@
 //
 //   node scripts/bench-pytorch.mjs [--zoo DIR] [--quick] [--no-build] [--no-python]
 //                                  [--max-steps 256] [--backends wasm,webgl] [--only REGEX]
+//                                  [--zoo-only] [--out FILE] [--uniform-from FILE]
 //
 // The zoo: --zoo, else $IG_ZOO_DIR, else .cache/zoo/ (written by the zoo's fetch script); every
 // TF.js model.json under it (up to 3 levels deep) is used; --only keeps the paths matching REGEX.
 // --quick: small settings for a smoke run (few batch sizes, max 32 steps, one profile backend).
+// --zoo-only: part 3 alone (no PyTorch, no timing, no profiles): evaluation counts, which do not
+// depend on the machine's load; written to bench/zoo-counts.json unless --out says otherwise.
+// --uniform-from FILE: the uniform step counts of a previous run's JSON (same --max-steps), not
+// searched again (they do not depend on the adaptive rule).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -49,9 +54,14 @@ const { values: args } = parseArgs({
     backends: { type: 'string' },
     python: { type: 'string', default: '/usr/bin/python3' },
     only: { type: 'string' },
+    'zoo-only': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    'uniform-from': { type: 'string' },
   },
 });
 const quick = args.quick;
+const zooOnly = args['zoo-only'];
+const OUT = resolve(ROOT, args.out ?? (zooOnly ? 'bench/zoo-counts.json' : 'bench/pytorch.json'));
 const TOLERANCE = 0.05;
 const MAX_STEPS = Number(args['max-steps'] ?? (quick ? 32 : 256));
 const BATCHES = quick ? [4] : [1, 4, 8, 16];
@@ -76,6 +86,9 @@ const TORCH_OF = [
   [/inception[_-]v3/, 'inception_v3'],
 ];
 
+const previousZoo = args['uniform-from']
+  ? JSON.parse(readFileSync(resolve(ROOT, args['uniform-from']), 'utf8')).zoo
+  : {};
 const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/shapes/index.json'), 'utf8'))[0];
 const IMAGE = `/test/fixtures/shapes/${fixture.file}`;
 const log = (...parts) =>
@@ -106,6 +119,7 @@ function zooModels(dir, depth = 0) {
 
 function runPython() {
   if (args['no-python']) return { skipped: '--no-python' };
+  if (zooOnly) return { skipped: '--zoo-only' };
   const torchModels = [...new Set([...ARCHITECTURES.map((a) => a.torch), 'inception_v3'])];
   const run = spawnSync(
     args.python,
@@ -230,7 +244,7 @@ async function main() {
     };
 
     // 2. ms per evaluation, WASM, batch tuned: a warm-up run, then one of 2 batches.
-    for (const arch of ARCHITECTURES) {
+    for (const arch of zooOnly ? [] : ARCHITECTURES) {
       const url = urlOf(arch.ours);
       const out = { model: url, byBatch: {} };
       results.ours[arch.torch] = out;
@@ -287,8 +301,19 @@ async function main() {
       const ours = (run) => ig(url, { batchSize, ...run });
       log('zoo', path);
       try {
-        const uniform = await uniformSteps(ours);
+        const uniform = previousZoo[path]?.uniform ?? (await uniformSteps(ours));
+        log('zoo', path, 'uniform steps to 5%:', uniform.steps);
         const adaptive = await ours({ method: 'adaptive', steps: MAX_STEPS, tolerance: TOLERANCE });
+        log(
+          'zoo',
+          path,
+          'adaptive:',
+          adaptive.evaluations,
+          '+',
+          adaptive.probes,
+          'error',
+          adaptive.relativeError,
+        );
         const torchName = TORCH_OF.find(([re]) => re.test(path))?.[1];
         const torchMs = torch.models?.[torchName]?.msPerEvaluation;
         const uniformEvaluations = uniform.steps === null ? null : uniform.steps + 1;
@@ -312,7 +337,7 @@ async function main() {
     }
 
     // 5. Where the time goes, per backend.
-    for (const arch of ARCHITECTURES) {
+    for (const arch of zooOnly ? [] : ARCHITECTURES) {
       const url = urlOf(arch.ours);
       if (!url) continue;
       for (const backend of PROFILE_BACKENDS) {
@@ -339,7 +364,7 @@ async function main() {
   }
   results.machine.loadAverageAtEnd = loadavg()[0];
   results.wallSeconds = (Date.now() - started) / 1000;
-  await writeJson(join(ROOT, 'bench/pytorch.json'), results);
+  await writeJson(OUT, results);
   console.log(report(results));
 }
 

@@ -1,14 +1,16 @@
 // The adaptive integration rule: forward-only probes of the explained score along the path,
-// then gradient points placed where the score changes (equal score increments, as the
-// non-uniform schedules of RiemannOpt, Swain & Singhi 2024), nested so that `tolerance` can
-// stop at a coarse level.
+// then gradient points placed where the score changes (as the non-uniform schedules of
+// RiemannOpt, Swain & Singhi 2024), as a trapezoid rule on a grid refined where the score model
+// needs it, whose levels nest so that `tolerance` stops at a coarse one and reuses every gradient.
 import * as tf from '@tensorflow/tfjs';
 import type { IgMethod } from '../shared/types.js';
 import { abortError } from '../shared/types.js';
-import type { IntegrationRule, RefinementPlan } from './integration-rules.js';
+import type { RefinementLevel, Schedule } from './integration-rules.js';
 import { explainedOutput } from './gradients.js';
 import {
+  checkOptions,
   integratedGradients,
+  MIN_TOLERANCE_STEPS,
   type IntegratedGradientsOptions,
   type IntegratedGradientsResult,
 } from './integrated-gradients.js';
@@ -16,26 +18,24 @@ import { monotoneCubic } from './monotone-cubic.js';
 import type { Classifier } from './preprocess.js';
 
 /** Forward-only probes: segments of the uniform probe grid on [0, 1]. */
-export const ADAPTIVE_PROBES = 8;
+export const ADAPTIVE_PROBES = 4;
 /** A probe interval holding more than this share of the score's change is split. */
 const SPLIT_SHARE = 0.5;
 /** Probe intervals are not split below this width. */
 const MIN_PROBE_WIDTH = 1 / 256;
-/** The first level a tolerance may stop at (points), doubled until within it or at `steps`. */
-export const ADAPTIVE_FIRST_LEVEL = 8;
 /**
- * Share of the point density spread uniformly over the path, whatever the score does: the
- * gradient can change where the score does not (opposite pixels cancelling), and a flat score
- * then gives the uniform midpoint rule.
+ * A curvature spread uniformly over the path (this share of the score's variation), whatever
+ * the score does: the gradient can change where the score does not (opposite pixels
+ * cancelling), and a straight score then gives the uniform trapezoid.
  */
 const UNIFORM_SHARE = 0.25;
-/** Cells of the fine grid on which the schedule's cumulative density is tabulated. */
+/** Cells of the fine grid on which the score model is tabulated; grid cells go down to one. */
 const FINE_CELLS = 2048;
 
 export interface AdaptiveResult extends IntegratedGradientsResult {
   /** Gradient evaluations (forward + backward) the result cost, every level included. */
   evaluations: number;
-  /** Forward-only evaluations: the probes that placed the points, and the baseline's score. */
+  /** Forward-only evaluations: the probes that placed the points (the baseline's score among them). */
   probes: number;
 }
 
@@ -49,15 +49,14 @@ export function integratorFor(
 }
 
 /**
- * Integrated Gradients with the adaptive rule. ADAPTIVE_PROBES forward passes give the score
- * along the path; a density p = |f'| (monotone cubic interpolation of the scores) plus a uniform
- * share places `steps` points at the midpoints of cells of equal p-mass, each weighted by its
- * cell's width in alpha. Equal p-mass is about an equal score increment, so points crowd where
- * the score changes and thin out where it saturates; the weights sum to exactly 1 (exact on a
- * linear model). With `tolerance`, levels of ADAPTIVE_FIRST_LEVEL, twice that, ... points run
- * until one's relative completeness error is within it (or `steps` is reached); each level is
- * placed from every score known by then (probes and the previous levels' points). Every forward
- * pass is counted in `probes`, every gradient in `evaluations`.
+ * Integrated Gradients with the adaptive rule. ADAPTIVE_PROBES forward passes (the baseline's
+ * among them; more where a probe interval holds most of the score's change) give the score
+ * along the path; adaptiveSchedule places a trapezoid rule of `steps` segments, both ends
+ * included, from them. Its levels nest (every other node is the rule with half the segments),
+ * so with `tolerance` the run stops at the first level within it (of at least
+ * MIN_TOLERANCE_STEPS segments) and every gradient of a coarse level is reused by the finer
+ * ones: stopping at n segments costs n + 1 gradients in all. Every forward pass is counted in
+ * `probes`, every gradient in `evaluations`. Its weights sum to 1: exact on a linear model.
  */
 export async function adaptiveIntegratedGradients(
   classifier: Classifier,
@@ -65,9 +64,9 @@ export async function adaptiveIntegratedGradients(
   baseline: tf.Tensor3D,
   options: IntegratedGradientsOptions,
 ): Promise<AdaptiveResult> {
-  const { signal, steps, onProgress } = options;
-  const tolerance = options.tolerance ?? null;
+  const { signal, steps } = options;
   if (signal?.aborted) throw abortError();
+  checkOptions(image, baseline, options);
   const probeAlphas = Array.from({ length: ADAPTIVE_PROBES + 1 }, (_, j) => j / ADAPTIVE_PROBES);
   // The image's score is known from the prediction: no probe there.
   const known = options.scoreInput;
@@ -78,60 +77,20 @@ export async function adaptiveIntegratedGradients(
   probes += await refineProbes(curve, (alphas) =>
     probeScores(classifier, image, baseline, alphas, options),
   );
-  const sizes = levelSizes(steps, tolerance);
-  const total = sizes.reduce((sum, n) => sum + n, 0);
-  let evaluations = 0;
-  for (const [i, n] of sizes.entries()) {
-    // Points closer than 1e-6 in alpha give slopes of float noise: the first one is kept.
-    const alphas = [...curve.keys()]
-      .sort((a, b) => a - b)
-      .filter((a, k, all) => k === 0 || k === all.length - 1 || a - all[k - 1] > 1e-6);
-    const schedule = adaptiveSchedule(
+  const alphas = [...curve.keys()].sort((a, b) => a - b);
+  const result = await integratedGradients(classifier, image, baseline, {
+    ...options,
+    // Both ends are nodes: no forward pass for the ends (the trapezoid's), and the image's
+    // score, when known, is the node's own.
+    method: 'trapezoid',
+    schedule: adaptiveSchedule(
       alphas,
       alphas.map((a) => curve.get(a)!),
-      n,
-    );
-    const done = evaluations;
-    const result = await integratedGradients(classifier, image, baseline, {
-      ...options,
-      method: 'adaptive',
-      steps: n,
-      tolerance: null,
-      partials: false,
-      schedule,
-      onProgress: (detail) =>
-        onProgress?.({
-          ...detail,
-          stepsDone: done + detail.stepsDone,
-          stepsTotal: total,
-          fraction: (done + detail.stepsDone) / total,
-        }),
-    });
-    evaluations += n;
-    // Midpoints have no node at the ends: the baseline's (and unknown image's) forward pass.
-    probes += known === undefined ? 2 : 1;
-    const range = Math.abs(result.scoreInput - result.scoreBaseline);
-    const last = i === sizes.length - 1;
-    if (last || (tolerance !== null && result.delta <= tolerance * range)) {
-      return { ...result, evaluations, probes };
-    }
-    result.path.alphas.forEach((a, k) => curve.set(a, result.path.scores[k]));
-    if (options.partials) {
-      onProgress?.({
-        stepsDone: evaluations,
-        stepsTotal: total,
-        fraction: evaluations / total,
-        path: result.path,
-        partial: {
-          attributions: result.attributions,
-          shape: result.shape,
-          steps: n,
-          delta: result.delta,
-        },
-      });
-    }
-  }
-  throw new Error('adaptiveIntegratedGradients: no level ran');
+      steps,
+      { tolerance: options.tolerance ?? null, partials: options.partials ?? false },
+    ),
+  });
+  return { ...result, method: 'adaptive', evaluations: result.path.alphas.length, probes };
 }
 
 /**
@@ -160,16 +119,6 @@ async function refineProbes(
     mids.forEach((a, k) => curve.set(a, scores[k]));
     spent += mids.length;
   }
-}
-
-/** Points of each level: `steps` alone, or with a tolerance 8, 16, ... below `steps`, then `steps`. */
-function levelSizes(steps: number, tolerance: number | null): number[] {
-  const sizes: number[] = [];
-  if (tolerance !== null) {
-    for (let n = ADAPTIVE_FIRST_LEVEL; n < steps; n *= 2) sizes.push(n);
-  }
-  sizes.push(steps);
-  return sizes;
 }
 
 /**
@@ -208,58 +157,109 @@ async function probeScores(
 }
 
 /**
- * The adaptive rule with `count` points from scores known at `knownAlphas` (increasing, 0 to
- * 1): u(alpha) is the normalized cumulative of p = |f'| + UNIFORM_SHARE * mean |f'|; node k is
- * alpha((k + 1/2) / count), its weight alpha((k + 1) / count) - alpha(k / count). One level.
+ * The adaptive rule with `steps` segments from scores known at `knownAlphas` (increasing, 0 to
+ * 1). A coarse grid of `coarse` cells (steps halved while at least MIN_TOLERANCE_STEPS) is made
+ * by halving, again and again, the cell where the trapezoid rule is worst on the score model
+ * (monotone cubic interpolation of the scores: the sum of the attributions is the quadrature of
+ * d score / d alpha), plus a share of curvature spread over the path whatever the score does
+ * (the gradient can change where the score does not: opposite pixels cancelling). Every cell is
+ * cut into steps / coarse equal segments, and the rule is the trapezoid on those nodes, weight
+ * (alpha[i + 1] - alpha[i - 1]) / 2: exact on a constant gradient at every level. Halving every
+ * segment nests the rules exactly (a node's weight halves), so the levels are coarse,
+ * 2 coarse, ... steps segments, each the trapezoid on every other node of the next.
  */
 export function adaptiveSchedule(
   knownAlphas: readonly number[],
   scores: readonly number[],
-  count: number,
-): { rule: IntegrationRule; plan: RefinementPlan } {
+  steps: number,
+  { tolerance = null, partials = false }: { tolerance?: number | null; partials?: boolean } = {},
+): Schedule {
   const slope = scoreSlope(knownAlphas, scores);
-  const variation = trapezoidMean((a) => Math.abs(slope(a)));
-  const floor = variation > 0 ? UNIFORM_SHARE * variation : 1;
-  const density = (a: number) => Math.abs(slope(a)) + floor;
-  // Cumulative of the density on a fine grid (midpoint rule per cell).
-  const cumulative = new Float64Array(FINE_CELLS + 1);
-  for (let i = 0; i < FINE_CELLS; i++) {
-    cumulative[i + 1] = cumulative[i] + density((i + 0.5) / FINE_CELLS) / FINE_CELLS;
+  // The model's score on the fine grid (trapezoid of its slope per cell), and its variation.
+  const score = new Float64Array(FINE_CELLS + 1);
+  let variation = 0;
+  let previous = slope(0);
+  for (let i = 1; i <= FINE_CELLS; i++) {
+    const current = slope(i / FINE_CELLS);
+    score[i] = score[i - 1] + (previous + current) / (2 * FINE_CELLS);
+    variation += Math.abs(previous + current) / (2 * FINE_CELLS);
+    previous = current;
   }
-  const total = cumulative[FINE_CELLS];
-  const alphaAt = (u: number): number => {
-    if (u <= 0) return 0;
-    if (u >= 1) return 1;
-    const target = u * total;
-    let lo = 0;
-    let hi = FINE_CELLS;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid] <= target) lo = mid;
-      else hi = mid;
+  const curvature = variation > 0 ? UNIFORM_SHARE * variation : 1;
+  // Cells are dyadic: [lo, lo + 2^-depth], on the fine grid down to one fine cell.
+  const badness = (lo: number, hi: number): number => {
+    const i = Math.round(lo * FINE_CELLS);
+    const j = Math.round(hi * FINE_CELLS);
+    if (j - i < 2) return -1;
+    const width = hi - lo;
+    const trapezoid = (width * (slope(lo) + slope(hi))) / 2;
+    return Math.abs(trapezoid - (score[j] - score[i])) + (curvature * width ** 3) / 12;
+  };
+  // The coarse grids a tolerance may stop at: steps halved while at least MIN_TOLERANCE_STEPS.
+  const counts = [steps];
+  while (counts[0] % 2 === 0 && counts[0] / 2 >= MIN_TOLERANCE_STEPS) counts.unshift(counts[0] / 2);
+  // The model's own error on the grid: the trapezoid's on each cell, without the curvature share.
+  const modelError = (cells: { lo: number; hi: number }[]) =>
+    cells.reduce((sum, { lo, hi }) => {
+      const i = Math.round(lo * FINE_CELLS);
+      const j = Math.round(hi * FINE_CELLS);
+      return sum + Math.abs(((hi - lo) * (slope(lo) + slope(hi))) / 2 - (score[j] - score[i]));
+    }, 0);
+  const range = Math.abs(score[FINE_CELLS]);
+  const cells: { lo: number; hi: number; bad: number }[] = [{ lo: 0, hi: 1, bad: badness(0, 1) }];
+  // Without a tolerance or partial maps, one level of `steps` cells; with a tolerance, the
+  // coarsest grid whose model error is within half of it (the model is smoother than the score);
+  // partial maps need levels: the coarsest grid without a tolerance, at most steps / 4 with one.
+  const finest = partials ? counts[Math.max(0, counts.length - 3)] : steps;
+  const coarseEnough = (count: number): boolean =>
+    count === finest ||
+    (tolerance !== null ? modelError(cells) <= (tolerance / 2) * range : partials);
+  let coarse = counts[0];
+  for (const count of counts) {
+    coarse = count;
+    grow(count);
+    if (coarseEnough(count)) break;
+  }
+  function grow(count: number): void {
+    while (cells.length < count) {
+      let worst = 0;
+      cells.forEach((c, k) => {
+        if (c.bad > cells[worst].bad) worst = k;
+      });
+      const { lo, hi } = cells[worst];
+      const mid = (lo + hi) / 2;
+      cells.splice(
+        worst,
+        1,
+        { lo, hi: mid, bad: badness(lo, mid) },
+        { lo: mid, hi, bad: badness(mid, hi) },
+      );
     }
-    const cell = cumulative[hi] - cumulative[lo];
-    const within = cell > 0 ? (target - cumulative[lo]) / cell : 0;
-    return (lo + within) / FINE_CELLS;
-  };
-  const edges = Array.from({ length: count + 1 }, (_, k) => alphaAt(k / count));
-  const weights = edges.slice(1).map((edge, k) => edge - edges[k]);
-  const alphas = weights.map((width, k) =>
-    meanValuePoint(
-      density,
-      edges[k],
-      edges[k + 1],
-      total / count / width,
-      alphaAt((k + 0.5) / count),
-    ),
+  }
+  const split = steps / coarse;
+  const alphas = Array.from({ length: steps + 1 }, (_, i) => {
+    const k = Math.floor(i / split);
+    if (k === coarse) return 1;
+    const { lo, hi } = cells[k];
+    return lo + ((hi - lo) * (i - k * split)) / split;
+  });
+  const weights = alphas.map(
+    (_, i) => (alphas[Math.min(steps, i + 1)] - alphas[Math.max(0, i - 1)]) / 2,
   );
-  return {
-    rule: { alphas, weights },
-    plan: {
-      order: alphas.map((_, k) => k),
-      levels: [{ points: count, scale: 1, steps: count }],
-    },
-  };
+  // Levels: stride `split` (the coarse grid), then halved down to 1.
+  const order: number[] = [];
+  const levels: RefinementLevel[] = [];
+  const taken = new Uint8Array(steps + 1);
+  for (let stride = split; stride >= 1; stride /= 2) {
+    for (let i = 0; i <= steps; i += stride) {
+      if (!taken[i]) {
+        taken[i] = 1;
+        order.push(i);
+      }
+    }
+    levels.push({ points: order.length, scale: stride, steps: steps / stride });
+  }
+  return { rule: { alphas, weights }, plan: { order, levels } };
 }
 
 /**
@@ -284,45 +284,4 @@ function scoreSlope(alphas: readonly number[], scores: readonly number[]): (a: n
     const p = 1 / (1 + Math.exp(-logit));
     return p * (1 - p) * slope;
   };
-}
-
-/**
- * The point of [lo, hi] where `density` equals its mean `mean` there, nearest to `guess`: a
- * cell's width times the density at that point is the cell's mass, so a gradient that follows
- * the density is integrated exactly, even across a cell where the density falls by orders of
- * magnitude (the u-midpoint there overweights the steep end). `guess` where none is found.
- */
-function meanValuePoint(
-  density: (a: number) => number,
-  lo: number,
-  hi: number,
-  mean: number,
-  guess: number,
-): number {
-  const samples = 64;
-  let best = guess;
-  let bestDistance = Infinity;
-  let previous = density(lo) - mean;
-  for (let i = 1; i <= samples; i++) {
-    const a = lo + ((hi - lo) * i) / samples;
-    const current = density(a) - mean;
-    if (previous === 0 || previous * current < 0) {
-      const before = a - (hi - lo) / samples;
-      const crossing =
-        previous === 0 ? before : before + ((a - before) * previous) / (previous - current);
-      if (Math.abs(crossing - guess) < bestDistance) {
-        best = crossing;
-        bestDistance = Math.abs(crossing - guess);
-      }
-    }
-    previous = current;
-  }
-  return best;
-}
-
-/** The mean of `f` on [0, 1] by the trapezoid rule on the fine grid. */
-function trapezoidMean(f: (a: number) => number): number {
-  let sum = (f(0) + f(1)) / 2;
-  for (let i = 1; i < FINE_CELLS; i++) sum += f(i / FINE_CELLS);
-  return sum / FINE_CELLS;
 }

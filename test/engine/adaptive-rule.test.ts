@@ -63,31 +63,62 @@ function relativeDelta(result: { delta: number; scoreInput: number; scoreBaselin
 }
 
 describe('adaptiveSchedule', () => {
-  it('has weights that sum to 1 and increasing nodes inside (0, 1), crowded where the score rises', () => {
+  it('has weights that sum to 1 and increasing nodes from 0 to 1, crowded where the score rises, nested as the trapezoid', () => {
     const alphas = Array.from({ length: 9 }, (_, j) => j / 8);
     const scores = alphas.map((a) => 1 / (1 + Math.exp(-40 * (a - 0.5))));
     const { rule, plan } = adaptiveSchedule(alphas, scores, 12);
-    expect(rule.alphas).to.have.length(12);
+    expect(rule.alphas).to.have.length(13);
+    expect(rule.alphas[0]).to.equal(0);
+    expect(rule.alphas[12]).to.equal(1);
     expect(rule.weights.reduce((s, w) => s + w, 0)).to.be.closeTo(1, 1e-12);
     rule.alphas.forEach((a, k) => {
       expect(a).to.be.within(0, 1);
       if (k > 0) expect(a).to.be.above(rule.alphas[k - 1]);
     });
     const middle = rule.alphas.filter((a) => a > 0.4 && a < 0.6).length;
-    // A uniform rule would put 12 * 0.2, about 2, there.
+    // A uniform rule would put 13 * 0.2, about 2.6, there.
     expect(middle).to.be.at.least(6);
-    expect(plan.levels).to.deep.equal([{ points: 12, scale: 1, steps: 12 }]);
+    expect(plan.levels).to.deep.equal([{ points: 13, scale: 1, steps: 12 }]);
   });
 
-  it('is the uniform midpoint rule on a straight score', () => {
+  it('nests its levels as the trapezoid: every level is a rule on every other node of the next, its weights summing to 1', () => {
+    const alphas = Array.from({ length: 9 }, (_, j) => j / 8);
+    const scores = alphas.map((a) => 1 / (1 + Math.exp(-40 * (a - 0.3))));
+    const { rule, plan } = adaptiveSchedule(alphas, scores, 64, { partials: true });
+    expect(plan.levels.map((l) => [l.points, l.scale, l.steps])).to.deep.equal([
+      [9, 8, 8],
+      [17, 4, 16],
+      [33, 2, 32],
+      [65, 1, 64],
+    ]);
+    expect(new Set(plan.order).size).to.equal(65);
+    for (const level of plan.levels) {
+      const used = plan.order.slice(0, level.points).sort((a, b) => a - b);
+      const total = used.reduce((s, k) => s + level.scale * rule.weights[k], 0);
+      expect(total).to.be.closeTo(1, 1e-12);
+      // Each weight is the trapezoid's on the level's own nodes.
+      used.forEach((k, j) => {
+        const left = rule.alphas[used[Math.max(0, j - 1)]];
+        const right = rule.alphas[used[Math.min(used.length - 1, j + 1)]];
+        expect(level.scale * rule.weights[k]).to.be.closeTo((right - left) / 2, 1e-12);
+      });
+    }
+    // The coarse grid crowds where the score rises.
+    const coarse = plan.order.slice(0, 9).map((k) => rule.alphas[k]);
+    expect(coarse.filter((a) => a > 0.2 && a < 0.4).length).to.be.at.least(4);
+  });
+
+  it('is the uniform trapezoid on a straight score', () => {
     const alphas = [0, 0.25, 0.5, 0.75, 1];
     const { rule } = adaptiveSchedule(
       alphas,
       alphas.map((a) => 2 * a + 1),
       4,
     );
-    rule.alphas.forEach((a, k) => expect(a).to.be.closeTo((k + 0.5) / 4, 1e-3));
-    rule.weights.forEach((w) => expect(w).to.be.closeTo(0.25, 1e-9));
+    rule.alphas.forEach((a, k) => expect(a).to.be.closeTo(k / 4, 1e-9));
+    [1 / 8, 1 / 4, 1 / 4, 1 / 4, 1 / 8].forEach((w, k) =>
+      expect(rule.weights[k]).to.be.closeTo(w, 1e-9),
+    );
   });
 });
 
@@ -125,10 +156,11 @@ describe('adaptiveIntegratedGradients on cpu', () => {
       expect(worst / scale).to.be.below(1e-5);
       expect(relativeDelta(result)).to.be.below(1e-5);
       expect(result.method).to.equal('adaptive');
-      expect(result.evaluations).to.equal(6);
-      expect(result.path.alphas).to.have.length(6);
-      // 9 probes (the image's score unknown) and the two ends of the midpoint rule.
-      expect(result.probes).to.equal(11);
+      // The trapezoid in u: 6 segments, 7 gradients, both ends among them.
+      expect(result.evaluations).to.equal(7);
+      expect(result.path.alphas).to.have.length(7);
+      // 5 probes (0, 1/4, ..., 1: the image's score unknown); a straight score splits none.
+      expect(result.probes).to.equal(5);
     } finally {
       image.dispose();
       baseline.dispose();
@@ -208,11 +240,18 @@ describe('adaptiveIntegratedGradients on cpu', () => {
       const done = reports.map((r) => r.stepsDone);
       done.slice(1).forEach((d, k) => expect(d).to.be.at.least(done[k]));
       expect(done[done.length - 1]).to.equal(result.evaluations);
-      reports.forEach((r) => expect(r.stepsTotal).to.equal(8 + 16 + 32 + 64));
-      const partials = reports.filter((r) => r.partial);
-      expect(partials.length).to.be.at.least(1);
-      expect(partials[0].partial!.steps).to.equal(8);
-      expect(partials[0].partial!.attributions).to.have.length(PIXELS);
+      // One nested rule: the 65 points of 64 segments, coarse levels first.
+      reports.forEach((r) => expect(r.stepsTotal).to.equal(65));
+      expect(result.evaluations).to.equal(result.steps + 1);
+      const partials = reports.filter((r) => r.partial).map((r) => r.partial!);
+      expect(partials.length).to.be.at.least(2);
+      // With partial maps the coarse grid has at most steps / 4 segments: two levels below 64.
+      expect(partials[0].steps).to.be.at.most(16);
+      partials.forEach((p, k) => {
+        expect([8, 16, 32]).to.include(p.steps);
+        if (k > 0) expect(p.steps).to.be.above(partials[k - 1].steps);
+        expect(p.attributions).to.have.length(PIXELS);
+      });
     } finally {
       image.dispose();
       baseline.dispose();
