@@ -5,7 +5,7 @@
 // explain() does. cancel() is the page's last word: inputs changed just before it stay stopped too.
 import { expect } from '@open-wc/testing';
 import type { IgExplainer, IgResult } from '../../src/index.js';
-import { record, settle, sleep, testImage, waitForStatus } from '../element/helpers.js';
+import { record, settle, sleep, testImage } from '../element/helpers.js';
 import { igError, isolatedSuite, makeElement, rejection } from './helpers.js';
 
 const IMAGE = testImage(1);
@@ -32,6 +32,24 @@ describe('reliability: cancel() on an eager element', function () {
   function eager(steps = '2'): { el: IgExplainer; events: ReturnType<typeof record> } {
     const el = makeElement({ src: IMAGE, steps, loading: 'eager' });
     return { el, events: record(el) };
+  }
+
+  /**
+   * Calls `action` while the eager element's run is surely going: from a page's listener of the
+   * run's ig-prediction (a warm tiny run can start and end between two polls of its status).
+   */
+  function whileRunning(el: IgExplainer, action: () => void): Promise<void> {
+    return new Promise((resolve) =>
+      el.addEventListener(
+        'ig-prediction',
+        () => {
+          expect(el.status).to.be.oneOf(['predicting', 'attributing']);
+          action();
+          resolve();
+        },
+        { once: true },
+      ),
+    );
   }
 
   it('explain() then cancel() at once: aborted, no event, idle, and it does not start again by itself', async () => {
@@ -67,8 +85,7 @@ describe('reliability: cancel() on an eager element', function () {
 
   it('its own run cancelled mid-run stays cancelled; re-added with the same attributes it runs again', async () => {
     const { el, events } = eager();
-    await waitForStatus(el, ['loading-model', 'predicting', 'attributing']);
-    el.cancel();
+    await whileRunning(el, () => el.cancel());
     await sleep(quietMs);
     await el.updateComplete;
     expect(el.status).to.equal('idle');
@@ -83,9 +100,10 @@ describe('reliability: cancel() on an eager element', function () {
 
   it('an input changed while it runs, then cancel() at once: nothing runs, nothing of the old inputs shows', async () => {
     const { el, events } = eager();
-    await waitForStatus(el, ['loading-model', 'predicting', 'attributing']);
-    el.steps = 3;
-    el.cancel();
+    await whileRunning(el, () => {
+      el.steps = 3;
+      el.cancel();
+    });
     await sleep(quietMs);
     await el.updateComplete;
     const types = events.events.map((e) => e.type);
