@@ -1,7 +1,8 @@
 // The input gradient of a convolution, computed as a forward convolution.
 import * as tf from '@tensorflow/tfjs';
 import { lazyFilterGradient } from './gradients/lazy-filter.js';
-import { ownGradient } from './gradients/own-gradient.js';
+import { overrideGradient } from './gradients/override.js';
+import type { ConvAttrs } from './gradients/transposed.js';
 import {
   convInfo,
   cropTo,
@@ -11,13 +12,7 @@ import {
 } from './gradients/transposed.js';
 import { subPixelInputGradient, subPixelPlan } from './gradients/sub-pixel.js';
 
-type Conv2DAttrs = {
-  strides: number | [number, number];
-  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dilations: number | [number, number];
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-};
+type Conv2DAttrs = ConvAttrs & { dataFormat: 'NHWC' | 'NCHW' };
 
 let original: tf.GradConfig | null = null;
 /** The backends on which the input gradient runs as a convolution; the others keep TF.js's. */
@@ -37,27 +32,23 @@ let fastBackends = new Set<string>();
  */
 export function registerFastConvGradient(backends: readonly string[] = ['wasm']): void {
   fastBackends = new Set(backends);
-  if (original) return;
-  const own = ownGradient('Conv2D');
-  original = own;
-  tf.registerGradient({
-    kernelName: 'Conv2D',
-    inputsToSave: own.inputsToSave,
-    outputsToSave: own.outputsToSave,
-    gradFunc: (dy, saved, attrs) => {
+  original = overrideGradient(
+    'Conv2D',
+    // TF.js has no gradient for dilated convolutions: ours runs for them on every backend.
+    (backend, attrs) =>
+      !isUndilated((attrs as unknown as Conv2DAttrs).dilations) || fastBackends.has(backend),
+    (dy, saved, attrs, own) => {
       const a = attrs as unknown as Conv2DAttrs;
-      // TF.js has no gradient for dilated convolutions: ours runs for them on every backend.
-      const dilated = !isUndilated(a.dilations);
-      if (!dilated && !fastBackends.has(tf.getBackend())) return own.gradFunc(dy, saved, attrs);
       const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
       const dx = inputGradient(dy as tf.Tensor4D, x.shape, filter, a);
-      if (!dx) return own.gradFunc(dy, saved, attrs);
+      if (!dx) return null;
+      const dilated = !isUndilated(a.dilations);
       return {
         x: dx,
         filter: lazyFilterGradient(own, [dy, saved, attrs], dilated, 'convolution'),
       };
     },
-  });
+  );
 }
 
 /** TF.js's own Conv2D gradient, or null before `registerFastConvGradient`. Test hook. */

@@ -1,19 +1,12 @@
 // The input gradient of a depthwise convolution as a forward depthwise convolution.
 import * as tf from '@tensorflow/tfjs';
 import { lazyFilterGradient } from './lazy-filter.js';
-import { ownGradient } from './own-gradient.js';
+import { overrideGradient } from './override.js';
+import type { ConvAttrs } from './transposed.js';
 import { convInfo, cropTo, isUndilated, spreadByStrides, transposedConv } from './transposed.js';
-
-interface DepthwiseAttrs {
-  strides: number | [number, number];
-  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-  dilations?: number | [number, number];
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
 
 const KERNEL = 'DepthwiseConv2dNative';
 const BACKPROP_INPUT = 'DepthwiseConv2dNativeBackpropInput';
-let registered = false;
 
 /**
  * Overrides the gradient of `DepthwiseConv2dNative` so that dL/dx runs as a forward depthwise
@@ -24,25 +17,22 @@ let registered = false;
  * the filter is a weight. Registered once; the registry is global to TF.js.
  */
 export function registerDepthwiseInputGradient(): void {
-  if (registered) return;
-  const own = ownGradient(KERNEL);
-  registered = true;
-  tf.registerGradient({
-    kernelName: KERNEL,
-    inputsToSave: ['x', 'filter'],
-    gradFunc: (dy, saved, attrs) => {
+  overrideGradient(
+    KERNEL,
+    (backend, attrs) =>
+      !isUndilated((attrs as unknown as ConvAttrs).dilations) ||
+      tf.getKernel(BACKPROP_INPUT, backend) === undefined,
+    (dy, saved, attrs, own) => {
       const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const a = attrs as unknown as DepthwiseAttrs;
+      const a = attrs as unknown as ConvAttrs;
       const dilated = !isUndilated(a.dilations);
-      const lacking = tf.getKernel(BACKPROP_INPUT, tf.getBackend()) === undefined;
-      if (!dilated && !lacking) return own.gradFunc(dy, saved, attrs);
       const dx = depthwiseInputGradient(dy as tf.Tensor4D, x.shape, filter, a);
       return {
         x: dx,
         filter: lazyFilterGradient(own, [dy, saved, attrs], dilated, 'depthwise convolution'),
       };
     },
-  });
+  );
 }
 
 /**
@@ -54,7 +44,7 @@ export function depthwiseInputGradient(
   dy: tf.Tensor4D,
   xShape: [number, number, number, number],
   filter: tf.Tensor4D,
-  attrs: DepthwiseAttrs,
+  attrs: ConvAttrs,
 ): () => tf.Tensor4D {
   const info = convInfo(xShape, filter.shape, attrs, true);
   const { padding, crop } = transposedConv(info);

@@ -1,6 +1,6 @@
 // The input gradient of max pooling on WASM: right for negative windows, and without MaxPoolGrad.
 import * as tf from '@tensorflow/tfjs';
-import { ownGradient } from './own-gradient.js';
+import { overrideGradient } from './override.js';
 
 /**
  * Backends whose max-pooling kernels start each window's maximum at FLT_MIN, the smallest
@@ -10,7 +10,6 @@ import { ownGradient } from './own-gradient.js';
  * added to the input, so they are given the input shifted to be at least 1.
  */
 const NEGATIVE_WINDOWS_WRONG = new Set(['wasm']);
-let registered = false;
 
 interface MaxPoolAttrs {
   filterSize: number | [number, number];
@@ -28,16 +27,10 @@ interface MaxPoolAttrs {
  * does not take) keeps MaxPoolGrad.
  */
 export function registerMaxPoolInputGradient(): void {
-  if (registered) return;
-  const own = ownGradient('MaxPool');
-  registered = true;
-  tf.registerGradient({
-    kernelName: 'MaxPool',
-    inputsToSave: ['x'],
-    outputsToSave: [true],
-    gradFunc: (dy, saved, attrs) => {
-      if (!NEGATIVE_WINDOWS_WRONG.has(tf.getBackend())) return own.gradFunc(dy, saved, attrs);
-      const [x, y] = saved;
+  overrideGradient(
+    'MaxPool',
+    (backend) => NEGATIVE_WINDOWS_WRONG.has(backend),
+    (dy, [x, y], attrs) => {
       const a = attrs as unknown as MaxPoolAttrs;
       return {
         x: () => {
@@ -54,7 +47,7 @@ export function registerMaxPoolInputGradient(): void {
         },
       };
     },
-  });
+  );
 }
 
 /** dy summed into the positions of x that each window's maximum came from. */

@@ -1,6 +1,6 @@
 // The gradient of Relu6 (graph models' fused conv activations) without boolean kernels on WASM.
 import * as tf from '@tensorflow/tfjs';
-import { ownGradient } from './own-gradient.js';
+import { overrideGradient } from './override.js';
 
 /**
  * Backends on which TF.js's Relu6 gradient, dy * cast(lessEqual(x, 6) * step(x)), is slow: WASM's
@@ -8,7 +8,6 @@ import { ownGradient } from './own-gradient.js';
  * evaluation, tf.profile), and the boolean mask costs two Casts.
  */
 const BOOLEAN_MASK_SLOW = new Set(['wasm']);
-let registered = false;
 
 /**
  * Overrides the gradient of `Relu6` on BOOLEAN_MASK_SLOW backends with
@@ -16,16 +15,11 @@ let registered = false;
  * when x > 6 in floating point; NaN stays NaN), from float kernels only. Registered once.
  */
 export function registerRelu6Gradient(): void {
-  if (registered) return;
-  const own = ownGradient('Relu6');
-  registered = true;
-  tf.registerGradient({
-    kernelName: 'Relu6',
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved, attrs) => {
-      if (!BOOLEAN_MASK_SLOW.has(tf.getBackend())) return own.gradFunc(dy, saved, attrs);
-      const [x] = saved;
-      return { x: () => tf.mul(dy as tf.Tensor, tf.sub(tf.step(x), tf.step(tf.sub(x, 6)))) };
-    },
-  });
+  overrideGradient(
+    'Relu6',
+    (backend) => BOOLEAN_MASK_SLOW.has(backend),
+    (dy, [x]) => ({
+      x: () => tf.mul(dy as tf.Tensor, tf.sub(tf.step(x), tf.step(tf.sub(x, 6)))),
+    }),
+  );
 }
