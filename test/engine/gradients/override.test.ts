@@ -89,7 +89,7 @@ describe('overrideGradient', () => {
     overrideGradient(
       'Exp',
       (backend) => backend === 'wasm',
-      (dy, [y], attrs, own) => {
+      (dy, [y], _attrs, own) => {
         calls++;
         expect(own).to.equal(ownExp);
         // y = exp(x), saved by TF.js for its own gradient dy * y; ours adds dy.
