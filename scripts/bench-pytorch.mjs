@@ -35,7 +35,7 @@
 // Performance panel), and what each main-thread task over 50 ms did in the JSON (`traced`). The
 // tracing itself slows the page: the figures of a traced run are not the ones to quote.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -51,7 +51,7 @@ import {
   table,
   writeJson,
 } from '../bench/driver.mjs';
-import { TRACE_CATEGORIES, longTasksOf } from '../bench/long-tasks.mjs';
+import { PROFILE_CATEGORIES, TRACE_CATEGORIES, longTasksOf } from '../bench/long-tasks.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const { values: args } = parseArgs({
@@ -387,40 +387,45 @@ async function main() {
       for (const count of [...new Set([1, availableParallelism()])]) {
         log('main thread', arch.torch, count, 'worker(s)');
         const fresh = await openPage(context, session.origin, 'perf');
-        const tracePath =
-          args['trace-dir'] &&
-          join(resolve(args['trace-dir']), `${arch.torch}-${count}-workers.json`);
+        // Every run under a DevTools trace (the tasks' CPU time); with --trace-dir the trace is
+        // kept and profiled too.
+        const traceDir = args['trace-dir'] ? resolve(args['trace-dir']) : BUILD;
+        const tracePath = join(traceDir, `${arch.torch}-${count}-workers.trace.json`);
         try {
-          if (tracePath) {
-            mkdirSync(resolve(args['trace-dir']), { recursive: true });
-            await fresh.tracing.start({ path: tracePath, categories: TRACE_CATEGORIES });
-          }
-          out.mainThread[count] = await fresh.evaluate(
+          mkdirSync(traceDir, { recursive: true });
+          await fresh.tracing.start({
+            path: tracePath,
+            categories: args['trace-dir'] ? PROFILE_CATEGORIES : TRACE_CATEGORIES,
+          });
+          const m = await fresh.evaluate(
             (i, a, n) => window.perf.traceMainThread(i, a, n),
             imageUrl,
             { 'model-url': url, backend: out.backend ?? 'wasm' },
             count,
           );
-          const m = out.mainThread[count];
-          if (tracePath) {
-            await fresh.tracing.stop();
-            m.traced = longTasksOf(JSON.parse(readFileSync(tracePath, 'utf8')), LONG_TASK_GOAL_MS);
-            for (const t of m.traced) {
-              log(
-                '  task',
-                fixed(t.wallMs),
-                'ms wall,',
-                fixed(t.cpuMs),
-                'ms CPU:',
-                t.top.join(', '),
-              );
-            }
+          await fresh.tracing.stop();
+          m.trace = longTasksOf(JSON.parse(readFileSync(tracePath, 'utf8')), {
+            limitMs: LONG_TASK_GOAL_MS,
+            url: '/bench/perf.html',
+            ...m.marks,
+            fileOf: (script) =>
+              script.startsWith(session.origin) && join(ROOT, new URL(script).pathname),
+          });
+          if (!args['trace-dir']) rmSync(tracePath, { force: true });
+          out.mainThread[count] = m;
+          for (const t of m.trace.tasks) {
+            log(
+              `  task at ${fixed(t.start)} ms: ${fixed(t.wallMs)} ms wall, ${fixed(t.cpuMs)} ms CPU:`,
+              t.top.join(', '),
+              ...(t.functions.length ? ['| JS:', t.functions.join(', ')] : []),
+            );
           }
           log(
             'main thread',
             arch.torch,
-            `longest task ${fixed(m.longestTaskMs)} ms, ${m.tasksOver50} over 50 ms;`,
-            `first map ${fixed(m.predictionToFirstMap)} ms after the prediction`,
+            `longest task ${fixed(m.longestTaskMs)} ms, ${m.tasksOver50} over 50 ms, most CPU in`,
+            `one task ${fixed(m.trace.maxCpuMs)} ms; first map ${fixed(m.predictionToFirstMap)} ms`,
+            'after the prediction',
           );
         } catch (error) {
           out.mainThread[count] = { error: message(error) };
@@ -473,12 +478,13 @@ function mainThreadRows(r) {
   return ARCHITECTURES.flatMap((a) =>
     Object.entries(r.ours[a.torch]?.mainThread ?? {}).map(([workers, m]) =>
       m.error
-        ? [a.name, workers, m.error, '', '', '', '', '']
+        ? [a.name, workers, m.error, '', '', '', '', '', '']
         : [
             a.name,
             workers,
             `${fixed(m.longestTaskMs)} ms: ${verdict(m.longestTaskMs <= longTaskMs)}`,
             m.tasksOver50,
+            `${fixed(m.trace?.maxCpuMs)} ms`,
             longTaskCauses(m.longTasks, longTaskMs),
             m.predictionToFirstMap === null
               ? 'no coarse map: not met'
@@ -488,6 +494,27 @@ function mainThreadRows(r) {
           ],
     ),
   );
+}
+
+/** One line per task over the goal in the runs' DevTools traces: wall and CPU time, what ran. */
+function mainThreadTaskLines(r) {
+  const lines = ARCHITECTURES.flatMap((a) =>
+    Object.entries(r.ours[a.torch]?.mainThread ?? {}).flatMap(([workers, m]) =>
+      (m.trace?.tasks ?? []).map(
+        (t) =>
+          `- ${a.name}, ${workers} worker(s), at ${fixed(t.start)} ms: ${fixed(t.wallMs)} ms ` +
+          `wall, ${fixed(t.cpuMs)} ms CPU; ${[...t.top.slice(0, 3), ...t.functions.slice(0, 3)].join(', ')}`,
+      ),
+    ),
+  );
+  return lines.length
+    ? [
+        'Tasks over the goal in the DevTools trace (CPU well under wall: the thread waited for a core):',
+        '',
+        ...lines,
+        '',
+      ]
+    : [];
 }
 
 function report(r) {
@@ -556,6 +583,7 @@ function report(r) {
         'workers',
         'longest main-thread task',
         `tasks > ${r.mainThreadGoals.longTaskMs} ms`,
+        'most CPU in one task',
         'what ran in them',
         'ig-prediction to first coarse map',
         'ig-prediction to ig-complete',
@@ -564,6 +592,7 @@ function report(r) {
       mainThreadRows(r),
     ),
     '',
+    ...mainThreadTaskLines(r),
     '**Where the time goes** (tf.profile of one batch; top kernels by time):',
   ];
   for (const [key, p] of Object.entries(r.profiles)) {

@@ -40,9 +40,13 @@ export interface MainThreadRun {
   steps: number;
   method: string;
   backend: string;
+  /** The marks around the window, for the run's DevTools trace. */
+  marks: typeof MARKS;
 }
 
 const LONG_TASK_MS = 50;
+/** performance.mark()s around the measured window, for a DevTools trace of the same run. */
+export const MARKS = { from: 'ig-main-thread:src', to: 'ig-main-thread:drawn' } as const;
 
 type Element = HTMLElement & { updateComplete?: Promise<unknown> };
 
@@ -113,6 +117,7 @@ export async function traceMainThread(
       reject(new Error(`ig-error ${code}: ${message}`));
     });
   });
+  performance.mark(MARKS.from);
   element.setAttribute('src', imageUrl);
   try {
     const r = await result;
@@ -122,13 +127,15 @@ export async function traceMainThread(
     await frame();
     await frame();
     // Long-task entries are queued after their task ends: give the observer a turn.
+    performance.mark(MARKS.to);
     await new Promise((resolve) => setTimeout(resolve, 100));
     entries.push(...observer.takeRecords());
     const since = (t: number) => t - start;
     const phaseAt = (t: number): Phase =>
       t < modelLoad ? 'loading-model' : t < prediction ? 'predicting' : 'attributing';
+    const stop = performance.getEntriesByName(MARKS.to).at(-1)!.startTime;
     const longTasks = entries
-      .filter((e) => e.startTime >= start)
+      .filter((e) => e.startTime >= start && e.startTime <= stop)
       .map((e): LongTask => {
         const end = e.startTime + e.duration;
         const drew = drawn.find(({ at }) => at >= e.startTime && at <= end)?.what;
@@ -161,6 +168,7 @@ export async function traceMainThread(
       steps: r.steps,
       method: r.method,
       backend: r.backend,
+      marks: MARKS,
     };
   } finally {
     frames = false;
