@@ -39,11 +39,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import {
   BUILD,
   ROOT,
   buildProduct,
+  bundlePages,
   fixed,
   openPage,
   percent,
@@ -198,14 +198,7 @@ async function main() {
 
   log(args['no-build'] ? 'snapshot of dist/' : 'npm run build');
   buildProduct(!args['no-build']);
-  await build({
-    entryPoints: [join(ROOT, 'bench/src/perf-bench.ts')],
-    outdir: BUILD,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    logLevel: 'warning',
-  });
+  await bundlePages([join(ROOT, 'bench/src/perf-bench.ts')]);
   if (!existsSync(join(ROOT, INCEPTION))) {
     log('generating the Inception-V1-shaped fixture');
     spawnSync('node', ['scripts/make-inception-fixture.mjs'], { cwd: ROOT, stdio: 'inherit' });
