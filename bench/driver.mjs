@@ -2,7 +2,7 @@
 // Chromium with puppeteer-core, and printing Markdown tables (pasted into the README as printed).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import * as prettier from 'prettier';
@@ -38,20 +38,33 @@ export function ensureProductSnapshot() {
   if (!existsSync(join(BUILD, 'dist/ig-explainer-worker.js'))) buildProduct(false);
 }
 
-/** Bundles the benchmark pages' scripts (bench/src/*.ts) into node_modules/.cache/ig-explainer-bench/. */
-export async function buildPages() {
+/**
+ * Bundles page scripts (bench/src/*.ts) into `outdir` (default node_modules/.cache/ig-explainer-bench/).
+ * Each output is removed first: esbuild rewrites a file in place, and in a hard-linked copy of
+ * node_modules (one worktree's made from another's) that file is every copy's, so one tree's
+ * benchmark would run another's page script.
+ */
+export async function bundlePages(entryPoints, outdir = BUILD) {
+  for (const entry of entryPoints) {
+    rmSync(join(outdir, basename(entry).replace(/\.ts$/, '.js')), { force: true });
+  }
   await build({
-    entryPoints: [
-      join(ROOT, 'bench/src/engine-bench.ts'),
-      join(ROOT, 'bench/src/product-bench.ts'),
-      join(ROOT, 'bench/src/quality-bench.ts'),
-    ],
-    outdir: BUILD,
+    entryPoints,
+    outdir,
     bundle: true,
     format: 'esm',
     target: 'es2022',
     logLevel: 'warning',
   });
+}
+
+/** Bundles the benchmark pages' scripts (bench/src/*.ts) into node_modules/.cache/ig-explainer-bench/. */
+export async function buildPages() {
+  await bundlePages([
+    join(ROOT, 'bench/src/engine-bench.ts'),
+    join(ROOT, 'bench/src/product-bench.ts'),
+    join(ROOT, 'bench/src/quality-bench.ts'),
+  ]);
 }
 
 /** A static server on the repo and headless Chromium; close() stops both. */

@@ -12,11 +12,16 @@
 //   4. Time to a 5%-error explanation: PyTorch's ms per evaluation times the uniform evaluations
 //      the same model needs, ours measured end to end (prediction + adaptive IG), and the ratio.
 //   5. Where the time goes: tf.profile of one batch per backend, top kernels and their share.
+//   6. The page's main thread (bench/src/main-thread.ts): a cold run of the built element per
+//      architecture, 1 and N workers, its defaults (trapezoid, 50 steps, batch auto, coarse maps)
+//      on part 2's backend; the longest main-thread task from setting `src` to the drawn result
+//      (goal: none over 50 ms) and the time from ig-prediction to the first coarse map (goal: 2 s).
 // Prints Markdown tables; writes bench/pytorch.json.
 //
 //   node scripts/bench-pytorch.mjs [--zoo DIR] [--quick] [--no-build] [--no-python]
 //                                  [--max-steps 256] [--backends wasm,webgl] [--only REGEX]
 //                                  [--zoo-only] [--out FILE] [--uniform-from FILE]
+//                                  [--main-thread-only] [--trace-dir DIR]
 //
 // The zoo: --zoo, else $IG_ZOO_DIR, else .cache/zoo/ (written by the zoo's fetch script); every
 // TF.js model.json under it (up to 3 levels deep) is used; --only keeps the paths matching REGEX.
@@ -25,16 +30,20 @@
 // depend on the machine's load; written to bench/zoo-counts.json unless --out says otherwise.
 // --uniform-from FILE: the uniform step counts of a previous run's JSON (same --max-steps), not
 // searched again (they do not depend on the adaptive rule).
+// --main-thread-only: part 6 alone (no PyTorch, no timing, no zoo, no profiles).
+// --trace-dir DIR: part 6's runs under a DevTools trace (DIR/<arch>-<N>-workers.json, for the
+// Performance panel), and what each main-thread task over 50 ms did in the JSON (`traced`). The
+// tracing itself slows the page: the figures of a traced run are not the ones to quote.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import {
   BUILD,
   ROOT,
   buildProduct,
+  bundlePages,
   fixed,
   openPage,
   percent,
@@ -42,6 +51,7 @@ import {
   table,
   writeJson,
 } from '../bench/driver.mjs';
+import { PROFILE_CATEGORIES, TRACE_CATEGORIES, longTasksOf } from '../bench/long-tasks.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const { values: args } = parseArgs({
@@ -57,10 +67,13 @@ const { values: args } = parseArgs({
     'zoo-only': { type: 'boolean', default: false },
     out: { type: 'string' },
     'uniform-from': { type: 'string' },
+    'main-thread-only': { type: 'boolean', default: false },
+    'trace-dir': { type: 'string' },
   },
 });
 const quick = args.quick;
 const zooOnly = args['zoo-only'];
+const mainThreadOnly = args['main-thread-only'];
 const OUT = resolve(ROOT, args.out ?? (zooOnly ? 'bench/zoo-counts.json' : 'bench/pytorch.json'));
 const TOLERANCE = 0.05;
 const MAX_STEPS = Number(args['max-steps'] ?? (quick ? 32 : 256));
@@ -68,6 +81,9 @@ const BATCHES = quick ? [4] : [1, 4, 8, 16];
 const PROFILE_BACKENDS = (args.backends ?? (quick ? 'wasm' : 'wasm,webgl')).split(',');
 const ZOO = resolve(ROOT, args.zoo ?? process.env.IG_ZOO_DIR ?? '.cache/zoo');
 const INCEPTION = 'bench/fixtures/inception-v1/model.json';
+/** Issue 16's responsiveness goals: no main-thread task longer, the first coarse map sooner. */
+const LONG_TASK_GOAL_MS = 50;
+const FIRST_MAP_GOAL_MS = 2000;
 
 /** Our models timed against a PyTorch architecture of the same shape. */
 const ARCHITECTURES = [
@@ -120,6 +136,7 @@ function zooModels(dir, depth = 0) {
 function runPython() {
   if (args['no-python']) return { skipped: '--no-python' };
   if (zooOnly) return { skipped: '--zoo-only' };
+  if (mainThreadOnly) return { skipped: '--main-thread-only' };
   const torchModels = [...new Set([...ARCHITECTURES.map((a) => a.torch), 'inception_v3'])];
   const run = spawnSync(
     args.python,
@@ -181,19 +198,13 @@ async function main() {
 
   log(args['no-build'] ? 'snapshot of dist/' : 'npm run build');
   buildProduct(!args['no-build']);
-  await build({
-    entryPoints: [join(ROOT, 'bench/src/perf-bench.ts')],
-    outdir: BUILD,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    logLevel: 'warning',
-  });
+  await bundlePages([join(ROOT, 'bench/src/perf-bench.ts')]);
   if (!existsSync(join(ROOT, INCEPTION))) {
     log('generating the Inception-V1-shaped fixture');
     spawnSync('node', ['scripts/make-inception-fixture.mjs'], { cwd: ROOT, stdio: 'inherit' });
   }
   const zoo = zooModels(ZOO).filter((path) => !args.only || new RegExp(args.only).test(path));
+  const zooRuns = mainThreadOnly ? [] : zoo;
   if (zoo.length === 0) log(`no models under ${ZOO}: set --zoo or IG_ZOO_DIR`);
   const zooServer = await startStaticServer({ root: existsSync(ZOO) ? ZOO : ROOT, cors: true });
   const session = await startBrowser();
@@ -211,6 +222,7 @@ async function main() {
     ours: {},
     zoo: {},
     profiles: {},
+    mainThreadGoals: { longTaskMs: LONG_TASK_GOAL_MS, firstMapMs: FIRST_MAP_GOAL_MS },
   };
   try {
     const context = await session.browser.createBrowserContext();
@@ -253,7 +265,7 @@ async function main() {
         continue;
       }
       try {
-        for (const batchSize of BATCHES) {
+        for (const batchSize of mainThreadOnly ? [] : BATCHES) {
           log('ours', arch.torch, 'batch', batchSize);
           const run = { method: 'riemann-middle', steps: 2 * batchSize, batchSize };
           await ig(url, { ...run, steps: batchSize });
@@ -262,8 +274,10 @@ async function main() {
           out.byBatch[batchSize] = r.ms / (r.evaluations + r.probes + 1);
         }
         const best = Object.entries(out.byBatch).sort((a, b) => a[1] - b[1])[0];
-        out.batch = Number(best[0]);
-        out.msPerEvaluation = best[1];
+        if (best) {
+          out.batch = Number(best[0]);
+          out.msPerEvaluation = best[1];
+        }
       } catch (error) {
         out.error = message(error);
       }
@@ -296,7 +310,7 @@ async function main() {
 
     // 3 and 4. Trained models: uniform steps to 5% and the adaptive rule's cost.
     const batchSize = results.ours.mobilenet_v2?.batch ?? 4;
-    for (const path of zoo) {
+    for (const path of zooRuns) {
       const url = `${zooServer.origin}/${path}`;
       const ours = (run) => ig(url, { batchSize, ...run });
       log('zoo', path);
@@ -337,7 +351,7 @@ async function main() {
     }
 
     // 5. Where the time goes, per backend.
-    for (const arch of zooOnly ? [] : ARCHITECTURES) {
+    for (const arch of zooOnly || mainThreadOnly ? [] : ARCHITECTURES) {
       const url = urlOf(arch.ours);
       if (!url) continue;
       for (const backend of PROFILE_BACKENDS) {
@@ -354,6 +368,67 @@ async function main() {
           results.profiles[key].kernels = results.profiles[key].kernels.slice(0, 12);
         } catch (error) {
           results.profiles[key] = { error: message(error) };
+        }
+      }
+    }
+    // 6. The page's main thread: a cold run of the built element on a fresh page, per worker count.
+    for (const arch of zooOnly ? [] : ARCHITECTURES) {
+      const url = urlOf(arch.ours);
+      const out = results.ours[arch.torch];
+      if (!url || !out) continue;
+      out.mainThread = {};
+      for (const count of [...new Set([1, availableParallelism()])]) {
+        log('main thread', arch.torch, count, 'worker(s)');
+        const fresh = await openPage(context, session.origin, 'perf');
+        // Every run under a DevTools trace (the tasks' CPU time); with --trace-dir the trace is
+        // kept and profiled too.
+        const traceDir = args['trace-dir'] ? resolve(args['trace-dir']) : BUILD;
+        const tracePath = join(traceDir, `${arch.torch}-${count}-workers.trace.json`);
+        try {
+          mkdirSync(traceDir, { recursive: true });
+          await fresh.tracing.start({
+            path: tracePath,
+            categories: args['trace-dir'] ? PROFILE_CATEGORIES : TRACE_CATEGORIES,
+          });
+          const m = await fresh.evaluate(
+            (i, a, n) => window.perf.traceMainThread(i, a, n),
+            imageUrl,
+            { 'model-url': url, backend: out.backend ?? 'wasm' },
+            count,
+          );
+          await fresh.tracing.stop();
+          m.trace = longTasksOf(JSON.parse(readFileSync(tracePath, 'utf8')), {
+            limitMs: LONG_TASK_GOAL_MS,
+            url: '/bench/perf.html',
+            ...m.marks,
+            fileOf: (script) =>
+              script.startsWith(session.origin) && join(ROOT, new URL(script).pathname),
+          });
+          if (!args['trace-dir']) rmSync(tracePath, { force: true });
+          m.met = {
+            longTask: m.longestTaskMs <= LONG_TASK_GOAL_MS,
+            firstMap:
+              m.predictionToFirstMap !== null && m.predictionToFirstMap <= FIRST_MAP_GOAL_MS,
+          };
+          out.mainThread[count] = m;
+          for (const t of m.trace.tasks) {
+            log(
+              `  task at ${fixed(t.start)} ms: ${fixed(t.wallMs)} ms wall, ${fixed(t.cpuMs)} ms CPU:`,
+              t.top.join(', '),
+              ...(t.functions.length ? ['| JS:', t.functions.join(', ')] : []),
+            );
+          }
+          log(
+            'main thread',
+            arch.torch,
+            `longest task ${fixed(m.longestTaskMs)} ms, ${m.tasksOver50} over 50 ms, most CPU in`,
+            `one task ${fixed(m.trace.maxCpuMs)} ms; first map ${fixed(m.predictionToFirstMap)} ms`,
+            'after the prediction',
+          );
+        } catch (error) {
+          out.mainThread[count] = { error: message(error) };
+        } finally {
+          await fresh.close();
         }
       }
     }
@@ -377,6 +452,67 @@ function pooledCell(workers = {}) {
   if (!many) return workers[n]?.error ?? '–';
   const speedup = one && n > 1 ? `, ${fixed(one / many, 2)}x of 1 worker's ${fixed(one, 1)}` : '';
   return `${fixed(many, 1)} (${n} workers${speedup})`;
+}
+
+/** What the long tasks over the goal were doing: "3 attributing, 1 drawing (result)". */
+function longTaskCauses(tasks, goal) {
+  const counts = new Map();
+  for (const t of tasks.filter((task) => task.duration > goal)) {
+    const key = t.drew ? `${t.phase} (${t.drew})` : t.phase;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const attributions = [
+    ...new Set(tasks.filter((t) => t.duration > goal).map((t) => t.attribution)),
+  ];
+  const phases = [...counts].map(([key, n]) => `${n} ${key}`).join(', ');
+  return phases ? `${phases}; attribution: ${attributions.join(' / ')}` : 'none';
+}
+
+const verdict = (met) => (met ? 'met' : 'not met');
+
+/** Rows of the main-thread table: one per architecture and worker count. */
+function mainThreadRows(r) {
+  const { longTaskMs } = r.mainThreadGoals;
+  return ARCHITECTURES.flatMap((a) =>
+    Object.entries(r.ours[a.torch]?.mainThread ?? {}).map(([workers, m]) =>
+      m.error
+        ? [a.name, workers, m.error, '', '', '', '', '', '']
+        : [
+            a.name,
+            workers,
+            `${fixed(m.longestTaskMs)} ms: ${verdict(m.met.longTask)}`,
+            m.tasksOver50,
+            `${fixed(m.trace?.maxCpuMs)} ms`,
+            longTaskCauses(m.longTasks, longTaskMs),
+            m.predictionToFirstMap === null
+              ? 'no coarse map: not met'
+              : `${fixed(m.predictionToFirstMap)} ms: ${verdict(m.met.firstMap)}`,
+            `${fixed(m.predictionToComplete)} ms`,
+            `${m.method}, ${m.steps} steps, ${m.backend}, ${m.partials} coarse maps`,
+          ],
+    ),
+  );
+}
+
+/** One line per task over the goal in the runs' DevTools traces: wall and CPU time, what ran. */
+function mainThreadTaskLines(r) {
+  const lines = ARCHITECTURES.flatMap((a) =>
+    Object.entries(r.ours[a.torch]?.mainThread ?? {}).flatMap(([workers, m]) =>
+      (m.trace?.tasks ?? []).map(
+        (t) =>
+          `- ${a.name}, ${workers} worker(s), at ${fixed(t.start)} ms: ${fixed(t.wallMs)} ms ` +
+          `wall, ${fixed(t.cpuMs)} ms CPU; ${[...t.top.slice(0, 3), ...t.functions.slice(0, 3)].join(', ')}`,
+      ),
+    ),
+  );
+  return lines.length
+    ? [
+        'Tasks over the goal in the DevTools trace (CPU well under wall: the thread waited for a core):',
+        '',
+        ...lines,
+        '',
+      ]
+    : [];
 }
 
 function report(r) {
@@ -434,6 +570,27 @@ function report(r) {
       ),
     ),
     '',
+    `**The page's main thread during a run** (a cold run of the built element from setting ` +
+      `\`src\` to the drawn result; its defaults on the backend above; goals: no task over ` +
+      `${r.mainThreadGoals.longTaskMs} ms, the first coarse map within ` +
+      `${fixed(r.mainThreadGoals.firstMapMs / 1000, 0)} s of the prediction):`,
+    '',
+    table(
+      [
+        'architecture',
+        'workers',
+        'longest main-thread task',
+        `tasks > ${r.mainThreadGoals.longTaskMs} ms`,
+        'most CPU in one task',
+        'what ran in them',
+        'ig-prediction to first coarse map',
+        'ig-prediction to ig-complete',
+        'run',
+      ],
+      mainThreadRows(r),
+    ),
+    '',
+    ...mainThreadTaskLines(r),
     '**Where the time goes** (tf.profile of one batch; top kernels by time):',
   ];
   for (const [key, p] of Object.entries(r.profiles)) {

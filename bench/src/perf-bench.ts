@@ -8,6 +8,7 @@ import { loadModel, type LoadedModel } from '../../src/engine/model-loader.js';
 import { fitImage, toLuma } from '../../src/engine/preprocess.js';
 import type { IgBackend, IgMethod, IgResult } from '../../src/shared/types.js';
 import { useBackend } from '../../src/worker/backend.js';
+import { traceMainThread } from './main-thread.js';
 
 const ENTRY_URL = new URL('./dist/ig-explainer-worker.js', import.meta.url).href;
 const models = new Map<string, LoadedModel>();
@@ -179,6 +180,18 @@ async function runPooled(url: string, imageUrl: string, run: PerfRun, workers: n
 const api = {
   runIg,
   runPooled,
+  /** A cold run of the built element: its main thread's long tasks and time to the first map. */
+  traceMainThread: (
+    imageUrl: string,
+    attributes: Record<string, string>,
+    workers: number,
+  ): ReturnType<typeof traceMainThread> =>
+    traceMainThread(
+      new URL('./dist/ig-explainer.js', import.meta.url).href,
+      imageUrl,
+      attributes,
+      workers,
+    ),
   profileEvaluation,
   cores: () => navigator.hardwareConcurrency,
 };
