@@ -326,6 +326,8 @@ async function main() {
         const torchName = TORCH_OF.find(([re]) => re.test(path))?.[1];
         const torchMs = torch.models?.[torchName]?.msPerEvaluation;
         const uniformEvaluations = uniform.steps === null ? null : uniform.steps + 1;
+        // A model the cap misses needs more than MAX_STEPS + 1 evaluations: bounds, not values.
+        const uniformAtLeast = uniformEvaluations ?? MAX_STEPS + 2;
         results.zoo[path] = {
           uniform,
           uniformEvaluations,
@@ -338,6 +340,11 @@ async function main() {
               : (adaptive.evaluations + adaptive.probes) / uniformEvaluations,
           torch: torchName ?? null,
           torchMsTo5: torchMs && uniformEvaluations ? torchMs * uniformEvaluations : null,
+          ...(uniformEvaluations === null && {
+            uniformAtLeast,
+            costRatioBelow: (adaptive.evaluations + adaptive.probes) / uniformAtLeast,
+            ...(torchMs && { torchMsTo5AtLeast: torchMs * uniformAtLeast }),
+          }),
           oursMsTo5: adaptive.relativeError <= TOLERANCE ? adaptive.ms : null,
         };
       } catch (error) {
@@ -434,11 +441,23 @@ function report(r) {
               path,
               z.uniformEvaluations ?? `> ${MAX_STEPS + 1}`,
               `${z.adaptive.evaluations} + ${z.adaptive.probes}`,
-              z.costRatio === null ? '–' : fixed(z.costRatio, 2),
+              z.costRatio !== null
+                ? fixed(z.costRatio, 2)
+                : z.costRatioBelow !== undefined
+                  ? `< ${fixed(z.costRatioBelow, 2)}`
+                  : '–',
               percent(z.adaptive.relativeError),
-              z.torchMsTo5 === null ? '–' : fixed(z.torchMsTo5),
+              z.torchMsTo5 !== null
+                ? fixed(z.torchMsTo5)
+                : z.torchMsTo5AtLeast
+                  ? `> ${fixed(z.torchMsTo5AtLeast)}`
+                  : '–',
               z.oursMsTo5 === null ? '–' : fixed(z.oursMsTo5),
-              z.torchMsTo5 && z.oursMsTo5 ? `${fixed(z.oursMsTo5 / z.torchMsTo5, 2)}x` : '–',
+              z.torchMsTo5 && z.oursMsTo5
+                ? `${fixed(z.oursMsTo5 / z.torchMsTo5, 2)}x`
+                : z.torchMsTo5AtLeast && z.oursMsTo5
+                  ? `< ${fixed(z.oursMsTo5 / z.torchMsTo5AtLeast, 2)}x`
+                  : '–',
             ],
       ),
     ),
