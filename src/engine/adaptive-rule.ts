@@ -147,17 +147,26 @@ export async function adaptiveIntegratedGradients(
       const delta = Math.abs(cells.reduce((sum, c) => sum + c.error, 0));
       const within =
         tolerance !== null && segments >= MIN_TOLERANCE_STEPS && delta <= tolerance * range;
-      // Cells to halve next: the worst first, then (errors equal) the widest, batchSize of them.
+      // Cells to halve next: the worst first, then (errors equal) the widest, at most batchSize.
+      // With a tolerance, only as many of the worst as leave the rest's errors within half of
+      // it (at least one): the others would cost a gradient each and change nothing that counts.
       const width = (k: number) => nodes[k + 1].alpha - nodes[k].alpha;
       const noise = NOISE * Math.max(...nodes.map((n) => Math.abs(n.score)));
       const rank = (error: number) => (Math.abs(error) > noise ? Math.abs(error) : 0);
-      const next =
+      const candidates =
         within || segments >= steps
           ? []
           : cells
               .filter(({ k }) => width(k) > 2 * MIN_CELL)
               .sort((x, y) => rank(y.error) - rank(x.error) || width(y.k) - width(x.k))
               .slice(0, Math.min(batchSize, steps - segments));
+      let rest = cells.reduce((sum, c) => sum + rank(c.error), 0);
+      const enough = tolerance === null ? 0 : (tolerance / 2) * range;
+      const next = candidates.filter((c, j) => {
+        const take = j === 0 || rest > enough;
+        rest -= rank(c.error);
+        return take;
+      });
       if (next.length === 0) {
         report(onProgress, nodes, total);
         return {
