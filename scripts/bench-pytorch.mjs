@@ -161,10 +161,13 @@ function runPython() {
   return JSON.parse(run.stdout);
 }
 
-/** The smallest uniform trapezoid step count within TOLERANCE: doubling, then bisection. */
+/**
+ * The smallest uniform trapezoid step count within TOLERANCE: the cap first (a model it misses
+ * at MAX_STEPS is "> MAX_STEPS + 1" at once, without the search), then doubling and bisection.
+ */
 async function uniformSteps(ig) {
   const runs = [];
-  const within = async (steps) => {
+  const run = async (steps) => {
     const r = await ig({ method: 'trapezoid', steps });
     if (!Number.isFinite(r.relativeError)) {
       throw new Error(
@@ -175,8 +178,14 @@ async function uniformSteps(ig) {
     runs.push({ steps, relativeError: r.relativeError, ms: r.ms });
     return r.relativeError <= TOLERANCE;
   };
+  const tested = new Map();
+  const within = (steps) => {
+    if (!tested.has(steps)) tested.set(steps, run(steps));
+    return tested.get(steps);
+  };
   let low = 0;
   let high = 1;
+  if (!(await within(MAX_STEPS))) return { steps: null, runs };
   while (!(await within(high))) {
     low = high;
     if (high >= MAX_STEPS) return { steps: null, runs };
@@ -331,6 +340,8 @@ async function main() {
         const torchName = TORCH_OF.find(([re]) => re.test(path))?.[1];
         const torchMs = torch.models?.[torchName]?.msPerEvaluation;
         const uniformEvaluations = uniform.steps === null ? null : uniform.steps + 1;
+        // A model the cap misses needs more than MAX_STEPS + 1 evaluations: bounds, not values.
+        const uniformAtLeast = uniformEvaluations ?? MAX_STEPS + 2;
         results.zoo[path] = {
           uniform,
           uniformEvaluations,
@@ -343,6 +354,11 @@ async function main() {
               : (adaptive.evaluations + adaptive.probes) / uniformEvaluations,
           torch: torchName ?? null,
           torchMsTo5: torchMs && uniformEvaluations ? torchMs * uniformEvaluations : null,
+          ...(uniformEvaluations === null && {
+            uniformAtLeast,
+            costRatioBelow: (adaptive.evaluations + adaptive.probes) / uniformAtLeast,
+            ...(torchMs && { torchMsTo5AtLeast: torchMs * uniformAtLeast }),
+          }),
           oursMsTo5: adaptive.relativeError <= TOLERANCE ? adaptive.ms : null,
         };
       } catch (error) {
@@ -561,11 +577,23 @@ function report(r) {
               path,
               z.uniformEvaluations ?? `> ${MAX_STEPS + 1}`,
               `${z.adaptive.evaluations} + ${z.adaptive.probes}`,
-              z.costRatio === null ? '–' : fixed(z.costRatio, 2),
+              z.costRatio !== null
+                ? fixed(z.costRatio, 2)
+                : z.costRatioBelow !== undefined
+                  ? `< ${fixed(z.costRatioBelow, 2)}`
+                  : '–',
               percent(z.adaptive.relativeError),
-              z.torchMsTo5 === null ? '–' : fixed(z.torchMsTo5),
+              z.torchMsTo5 !== null
+                ? fixed(z.torchMsTo5)
+                : z.torchMsTo5AtLeast
+                  ? `> ${fixed(z.torchMsTo5AtLeast)}`
+                  : '–',
               z.oursMsTo5 === null ? '–' : fixed(z.oursMsTo5),
-              z.torchMsTo5 && z.oursMsTo5 ? `${fixed(z.oursMsTo5 / z.torchMsTo5, 2)}x` : '–',
+              z.torchMsTo5 && z.oursMsTo5
+                ? `${fixed(z.oursMsTo5 / z.torchMsTo5, 2)}x`
+                : z.torchMsTo5AtLeast && z.oursMsTo5
+                  ? `< ${fixed(z.oursMsTo5 / z.torchMsTo5AtLeast, 2)}x`
+                  : '–',
             ],
       ),
     ),

@@ -1,12 +1,13 @@
-// The adaptive integration rule: forward-only probes of the explained score along the path,
-// then gradient points placed where the score changes (as the non-uniform schedules of
-// RiemannOpt, Swain & Singhi 2024), as a trapezoid rule on a grid refined where the score model
-// needs it, whose levels nest so that `tolerance` stops at a coarse one and reuses every gradient.
+// The adaptive integration rule: a trapezoid rule on a grid refined where it is wrong. Every
+// gradient evaluation's forward pass also gives the explained score, and the score's change over
+// a cell is the exact integral of the path derivative there (the sum of that cell's
+// attributions), so each cell's trapezoid error is known exactly, without forward-only probes;
+// the worst cells are halved until the completeness error is within `tolerance` (adaptive
+// quadrature, as adaptive Gauss-Kronrod, with an exact local error instead of an estimate).
 import * as tf from '@tensorflow/tfjs';
-import type { IgMethod } from '../shared/types.js';
-import { abortError } from '../shared/types.js';
-import type { RefinementLevel, Schedule } from './integration-rules.js';
-import { explainedOutput } from './gradients.js';
+import type { IgMethod, IgPath, IgProgressDetail } from '../shared/types.js';
+import { IgError, abortError } from '../shared/types.js';
+import { asIgError, explainedOutput, withTapeRelease, yieldToEventLoop } from './gradients.js';
 import {
   checkOptions,
   integratedGradients,
@@ -14,28 +15,26 @@ import {
   type IntegratedGradientsOptions,
   type IntegratedGradientsResult,
 } from './integrated-gradients.js';
-import { monotoneCubic } from './monotone-cubic.js';
+import { straightPath } from './paths/path.js';
+import { traceIndices } from './paths/trace.js';
 import type { Classifier } from './preprocess.js';
 
-/** Forward-only probes: segments of the uniform probe grid on [0, 1]. */
-export const ADAPTIVE_PROBES = 4;
-/** A probe interval holding more than this share of the score's change is split. */
-const SPLIT_SHARE = 0.5;
-/** Probe intervals are not split below this width. */
-const MIN_PROBE_WIDTH = 1 / 256;
+/** Segments of the uniform grid the rule starts from (fewer when `steps` is smaller). */
+export const ADAPTIVE_START = MIN_TOLERANCE_STEPS;
 /**
- * A curvature spread uniformly over the path (this share of the score's variation), whatever
- * the score does: the gradient can change where the score does not (opposite pixels
- * cancelling), and a straight score then gives the uniform trapezoid.
+ * Cell errors below this share of the largest |score| are float32 noise (the score's last bits,
+ * the gradient's rounding): such cells rank as exact, and the widest of them is halved first.
  */
-const UNIFORM_SHARE = 0.25;
-/** Cells of the fine grid on which the score model is tabulated; grid cells go down to one. */
-const FINE_CELLS = 2048;
+const NOISE = 1e-5;
+/** Cells are not halved below this width. */
+const MIN_CELL = 2 ** -24;
+/** Bytes the kept gradients may take: the rule reweights every node as cells are halved. */
+export const ADAPTIVE_MEMORY_BUDGET = 2 ** 30;
 
 export interface AdaptiveResult extends IntegratedGradientsResult {
-  /** Gradient evaluations (forward + backward) the result cost, every level included. */
+  /** Gradient evaluations (forward + backward) the result cost. */
   evaluations: number;
-  /** Forward-only evaluations: the probes that placed the points (the baseline's score among them). */
+  /** Forward-only evaluations: none, since every gradient evaluation gives the score too. */
   probes: number;
 }
 
@@ -48,15 +47,31 @@ export function integratorFor(
   return method === 'adaptive' ? adaptiveIntegratedGradients : integratedGradients;
 }
 
+/** A path point evaluated: its score, d score / d alpha there, and its integrand, kept. */
+interface PathNode {
+  alpha: number;
+  score: number;
+  /** The path derivative of the score: the sum of the point's attribution density. */
+  slope: number;
+  gradientNorm: number;
+  integrand: Float32Array;
+}
+
+/** The trapezoid's error on the cell between two nodes: its estimate less the exact integral. */
+function cellError(a: PathNode, b: PathNode): number {
+  return ((b.alpha - a.alpha) * (a.slope + b.slope)) / 2 - (b.score - a.score);
+}
+
 /**
- * Integrated Gradients with the adaptive rule. ADAPTIVE_PROBES forward passes (the baseline's
- * among them; more where a probe interval holds most of the score's change) give the score
- * along the path; adaptiveSchedule places a trapezoid rule of `steps` segments, both ends
- * included, from them. Its levels nest (every other node is the rule with half the segments),
- * so with `tolerance` the run stops at the first level within it (of at least
- * MIN_TOLERANCE_STEPS segments) and every gradient of a coarse level is reused by the finer
- * ones: stopping at n segments costs n + 1 gradients in all. Every forward pass is counted in
- * `probes`, every gradient in `evaluations`. Its weights sum to 1: exact on a linear model.
+ * Integrated Gradients with the adaptive rule. It starts from the uniform trapezoid of
+ * ADAPTIVE_START segments (both ends are nodes), then, a batch at a time, halves the cells whose
+ * trapezoid error |h (g_a + g_b) / 2 - (f_b - f_a)| is largest (g the score's path derivative,
+ * the sum of the node's attributions over pixels; f the score, from the same forward pass). The
+ * completeness error is exactly the sum of the cells' errors, so with `tolerance` the run stops
+ * at the first grid (of at least MIN_TOLERANCE_STEPS segments) within it; without one, at
+ * `steps` segments. The weights are the trapezoid's on the final grid, (alpha[i + 1] -
+ * alpha[i - 1]) / 2, summing to 1: exact on a linear model. Each node's gradient is kept
+ * (ADAPTIVE_MEMORY_BUDGET bounds them) since halving a cell changes its ends' weights.
  */
 export async function adaptiveIntegratedGradients(
   classifier: Classifier,
@@ -64,224 +79,220 @@ export async function adaptiveIntegratedGradients(
   baseline: tf.Tensor3D,
   options: IntegratedGradientsOptions,
 ): Promise<AdaptiveResult> {
-  const { signal, steps } = options;
+  const { steps, batchSize, signal, onProgress } = options;
   if (signal?.aborted) throw abortError();
   checkOptions(image, baseline, options);
-  const probeAlphas = Array.from({ length: ADAPTIVE_PROBES + 1 }, (_, j) => j / ADAPTIVE_PROBES);
-  // The image's score is known from the prediction: no probe there.
-  const known = options.scoreInput;
-  const toProbe = known === undefined ? probeAlphas : probeAlphas.slice(0, -1);
-  const probed = await probeScores(classifier, image, baseline, toProbe, options);
-  const curve = new Map<number, number>(probeAlphas.map((a, j) => [a, probed[j] ?? known!]));
-  let probes = toProbe.length;
-  probes += await refineProbes(curve, (alphas) =>
-    probeScores(classifier, image, baseline, alphas, options),
-  );
-  const alphas = [...curve.keys()].sort((a, b) => a - b);
-  const result = await integratedGradients(classifier, image, baseline, {
-    ...options,
-    // Both ends are nodes: no forward pass for the ends (the trapezoid's), and the image's
-    // score, when known, is the node's own.
-    method: 'trapezoid',
-    schedule: adaptiveSchedule(
-      alphas,
-      alphas.map((a) => curve.get(a)!),
-      steps,
-      { tolerance: options.tolerance ?? null, partials: options.partials ?? false },
-    ),
-  });
-  return { ...result, method: 'adaptive', evaluations: result.path.alphas.length, probes };
-}
-
-/**
- * Probes the midpoint of every probe interval that holds more than SPLIT_SHARE of the score's
- * total variation (a step the probes do not resolve: a saturating score), until none does or the
- * intervals reach MIN_PROBE_WIDTH; returns the probes spent.
- */
-async function refineProbes(
-  curve: Map<number, number>,
-  probe: (alphas: number[]) => Promise<number[]>,
-): Promise<number> {
-  let spent = 0;
-  for (;;) {
-    const alphas = [...curve.keys()].sort((a, b) => a - b);
-    const steps = alphas.slice(1).map((a, k) => Math.abs(curve.get(a)! - curve.get(alphas[k])!));
-    const variation = steps.reduce((sum, d) => sum + d, 0);
-    const mids = alphas
-      .slice(1)
-      .map((a, k) => ({ a, k }))
-      .filter(
-        ({ a, k }) => steps[k] > SPLIT_SHARE * variation && a - alphas[k] > 2 * MIN_PROBE_WIDTH,
-      )
-      .map(({ a, k }) => (a + alphas[k]) / 2);
-    if (mids.length === 0 || variation === 0) return spent;
-    const scores = await probe(mids);
-    mids.forEach((a, k) => curve.set(a, scores[k]));
-    spent += mids.length;
-  }
-}
-
-/**
- * The explained score at each alpha of `alphas` along the straight path, forward passes only,
- * `2 * batchSize` points at a time (no activations kept for a backward pass).
- */
-async function probeScores(
-  classifier: Classifier,
-  image: tf.Tensor3D,
-  baseline: tf.Tensor3D,
-  alphas: number[],
-  { target, output, batchSize, signal }: IntegratedGradientsOptions,
-): Promise<number[]> {
-  const explained = explainedOutput(classifier, target, output);
-  const scores: number[] = [];
-  const chunk = Math.max(1, 2 * batchSize);
-  for (let start = 0; start < alphas.length; start += chunk) {
-    const values = tf.tidy(() => {
-      const a = tf.tensor1d(alphas.slice(start, start + chunk)).reshape([-1, 1, 1, 1]);
-      const points = tf.add(
-        baseline.expandDims(0),
-        tf.mul(a, tf.sub(image, baseline).expandDims(0)),
-      );
-      const s = explained(points as tf.Tensor4D);
-      explained.check();
-      return s;
-    });
-    try {
-      scores.push(...(await values.data()));
-    } finally {
-      values.dispose();
-    }
-    if (signal?.aborted) throw abortError();
-  }
-  return scores;
-}
-
-/**
- * The adaptive rule with `steps` segments from scores known at `knownAlphas` (increasing, 0 to
- * 1). A coarse grid of `coarse` cells (steps halved while at least MIN_TOLERANCE_STEPS) is made
- * by halving, again and again, the cell where the trapezoid rule is worst on the score model
- * (monotone cubic interpolation of the scores: the sum of the attributions is the quadrature of
- * d score / d alpha), plus a share of curvature spread over the path whatever the score does
- * (the gradient can change where the score does not: opposite pixels cancelling). Every cell is
- * cut into steps / coarse equal segments, and the rule is the trapezoid on those nodes, weight
- * (alpha[i + 1] - alpha[i - 1]) / 2: exact on a constant gradient at every level. Halving every
- * segment nests the rules exactly (a node's weight halves), so the levels are coarse,
- * 2 coarse, ... steps segments, each the trapezoid on every other node of the next.
- */
-export function adaptiveSchedule(
-  knownAlphas: readonly number[],
-  scores: readonly number[],
-  steps: number,
-  { tolerance = null, partials = false }: { tolerance?: number | null; partials?: boolean } = {},
-): Schedule {
-  const slope = scoreSlope(knownAlphas, scores);
-  // The model's score on the fine grid (trapezoid of its slope per cell), and its variation.
-  const score = new Float64Array(FINE_CELLS + 1);
-  let variation = 0;
-  let previous = slope(0);
-  for (let i = 1; i <= FINE_CELLS; i++) {
-    const current = slope(i / FINE_CELLS);
-    score[i] = score[i - 1] + (previous + current) / (2 * FINE_CELLS);
-    variation += Math.abs(previous + current) / (2 * FINE_CELLS);
-    previous = current;
-  }
-  const curvature = variation > 0 ? UNIFORM_SHARE * variation : 1;
-  // Cells are dyadic: [lo, lo + 2^-depth], on the fine grid down to one fine cell.
-  const badness = (lo: number, hi: number): number => {
-    const i = Math.round(lo * FINE_CELLS);
-    const j = Math.round(hi * FINE_CELLS);
-    if (j - i < 2) return -1;
-    const width = hi - lo;
-    const trapezoid = (width * (slope(lo) + slope(hi))) / 2;
-    return Math.abs(trapezoid - (score[j] - score[i])) + (curvature * width ** 3) / 12;
-  };
-  // The coarse grids a tolerance may stop at: steps halved while at least MIN_TOLERANCE_STEPS.
-  const counts = [steps];
-  while (counts[0] % 2 === 0 && counts[0] / 2 >= MIN_TOLERANCE_STEPS) counts.unshift(counts[0] / 2);
-  // The model's own error on the grid: the trapezoid's on each cell, without the curvature share.
-  const modelError = (cells: { lo: number; hi: number }[]) =>
-    cells.reduce((sum, { lo, hi }) => {
-      const i = Math.round(lo * FINE_CELLS);
-      const j = Math.round(hi * FINE_CELLS);
-      return sum + Math.abs(((hi - lo) * (slope(lo) + slope(hi))) / 2 - (score[j] - score[i]));
-    }, 0);
-  const range = Math.abs(score[FINE_CELLS]);
-  const cells: { lo: number; hi: number; bad: number }[] = [{ lo: 0, hi: 1, bad: badness(0, 1) }];
-  // Without a tolerance or partial maps, one level of `steps` cells; with a tolerance, the
-  // coarsest grid whose model error is within half of it (the model is smoother than the score);
-  // partial maps need levels: the coarsest grid without a tolerance, at most steps / 4 with one.
-  const finest = partials ? counts[Math.max(0, counts.length - 3)] : steps;
-  const coarseEnough = (count: number): boolean =>
-    count === finest ||
-    (tolerance !== null ? modelError(cells) <= (tolerance / 2) * range : partials);
-  let coarse = counts[0];
-  for (const count of counts) {
-    coarse = count;
-    grow(count);
-    if (coarseEnough(count)) break;
-  }
-  function grow(count: number): void {
-    while (cells.length < count) {
-      let worst = 0;
-      cells.forEach((c, k) => {
-        if (c.bad > cells[worst].bad) worst = k;
+  checkNodeMemory(steps, image);
+  const tolerance = options.tolerance ?? null;
+  const explained = explainedOutput(classifier, options.target, options.output);
+  const curve = options.curve ?? straightPath(image, baseline);
+  const shape = [...image.shape] as [number, number, number];
+  const size = image.size;
+  const total = steps + 1;
+  try {
+    const factor = curve.factor ? ((await curve.factor.data()) as Float32Array) : null;
+    const nodes: PathNode[] = [];
+    const evaluate = async (alphas: number[]): Promise<void> => {
+      const batch = tf.tidy(() => {
+        const points = curve.points(alphas);
+        const { value, grad } = withTapeRelease(() => tf.valueAndGrad(explained)(points));
+        explained.check();
+        const readout = tf.stack([value, tf.mean(tf.abs(grad), [1, 2, 3])]);
+        return { integrand: curve.integrand(grad as tf.Tensor4D, alphas), readout };
       });
-      const { lo, hi } = cells[worst];
-      const mid = (lo + hi) / 2;
-      cells.splice(
-        worst,
-        1,
-        { lo, hi: mid, bad: badness(lo, mid) },
-        { lo: mid, hi, bad: badness(mid, hi) },
-      );
-    }
-  }
-  const split = steps / coarse;
-  const alphas = Array.from({ length: steps + 1 }, (_, i) => {
-    const k = Math.floor(i / split);
-    if (k === coarse) return 1;
-    const { lo, hi } = cells[k];
-    return lo + ((hi - lo) * (i - k * split)) / split;
-  });
-  const weights = alphas.map(
-    (_, i) => (alphas[Math.min(steps, i + 1)] - alphas[Math.max(0, i - 1)]) / 2,
-  );
-  // Levels: stride `split` (the coarse grid), then halved down to 1.
-  const order: number[] = [];
-  const levels: RefinementLevel[] = [];
-  const taken = new Uint8Array(steps + 1);
-  for (let stride = split; stride >= 1; stride /= 2) {
-    for (let i = 0; i <= steps; i += stride) {
-      if (!taken[i]) {
-        taken[i] = 1;
-        order.push(i);
+      let values: Float32Array;
+      let integrands: Float32Array;
+      try {
+        [values, integrands] = (await Promise.all([
+          batch.readout.data(),
+          batch.integrand.data(),
+        ])) as [Float32Array, Float32Array];
+      } finally {
+        batch.readout.dispose();
+        batch.integrand.dispose();
       }
+      alphas.forEach((alpha, i) => {
+        const integrand = integrands.subarray(i * size, (i + 1) * size);
+        let slope = 0;
+        for (let p = 0; p < size; p++) slope += integrand[p] * (factor ? factor[p] : 1);
+        nodes.push({
+          alpha,
+          score: values[i],
+          slope,
+          gradientNorm: values[alphas.length + i],
+          integrand,
+        });
+      });
+      nodes.sort((a, b) => a.alpha - b.alpha);
+    };
+
+    const start = Math.min(steps, ADAPTIVE_START);
+    const pending = Array.from({ length: start + 1 }, (_, k) => k / start);
+    let shown = 0;
+    for (;;) {
+      // The pending points, a batch at a time, then the grid they make is checked.
+      let partial: IgProgressDetail['partial'];
+      for (let from = 0; from < pending.length; from += batchSize) {
+        await evaluate(pending.slice(from, from + batchSize));
+        if (from + batchSize < pending.length) {
+          report(onProgress, nodes, total);
+          await yieldToEventLoop();
+          if (signal?.aborted) throw abortError();
+        }
+      }
+      pending.length = 0;
+      const segments = nodes.length - 1;
+      const cells = nodes.slice(1).map((b, k) => ({ k, error: cellError(nodes[k], b) }));
+      const range = Math.abs(nodes[segments].score - nodes[0].score);
+      const delta = Math.abs(cells.reduce((sum, c) => sum + c.error, 0));
+      const within =
+        tolerance !== null && segments >= MIN_TOLERANCE_STEPS && delta <= tolerance * range;
+      // Cells to halve next: the worst first, then (errors equal) the widest, at most batchSize.
+      // With a tolerance, only as many of the worst as leave the rest's errors within half of
+      // it (at least one): the others would cost a gradient each and change nothing that counts.
+      const width = (k: number) => nodes[k + 1].alpha - nodes[k].alpha;
+      const noise = NOISE * Math.max(...nodes.map((n) => Math.abs(n.score)));
+      const rank = (error: number) => (Math.abs(error) > noise ? Math.abs(error) : 0);
+      const candidates =
+        within || segments >= steps
+          ? []
+          : cells
+              .filter(({ k }) => width(k) > 2 * MIN_CELL)
+              .sort((x, y) => rank(y.error) - rank(x.error) || width(y.k) - width(x.k))
+              .slice(0, Math.min(batchSize, steps - segments));
+      let rest = cells.reduce((sum, c) => sum + rank(c.error), 0);
+      const enough = tolerance === null ? 0 : (tolerance / 2) * range;
+      const next = candidates.filter((c, j) => {
+        const take = j === 0 || rest > enough;
+        rest -= rank(c.error);
+        return take;
+      });
+      if (next.length === 0) {
+        report(onProgress, nodes, total);
+        return {
+          ...resultOf(nodes, factor, shape),
+          ...(options.trace && { pathTrace: traceOf(nodes, factor, size) }),
+          steps: segments,
+          method: 'adaptive',
+          evaluations: nodes.length,
+          probes: 0,
+        };
+      }
+      // The first coarse map at once, then one each time the grid doubles.
+      if (options.partials && segments >= Math.max(start, 2 * shown)) {
+        shown = segments;
+        const { attributions } = resultOf(nodes, factor, shape);
+        partial = { attributions, shape, steps: segments, delta };
+      }
+      report(onProgress, nodes, total, partial);
+      await yieldToEventLoop();
+      if (signal?.aborted) throw abortError();
+      pending.push(...next.map(({ k }) => (nodes[k].alpha + nodes[k + 1].alpha) / 2));
     }
-    levels.push({ points: order.length, scale: stride, steps: steps / stride });
+  } catch (error) {
+    throw asIgError(error);
+  } finally {
+    if (!options.curve) curve.dispose();
   }
-  return { rule: { alphas, weights }, plan: { order, levels } };
 }
 
-/**
- * d score / d alpha from the known scores. Scores that are probabilities (all in [0, 1]) are
- * interpolated as logits, log(p / (1 - p)) (clamped to +-16: saturated), and differentiated
- * through the sigmoid: a softmax
- * probability saturates as a sigmoid of the logit margin, which is then near linear in alpha
- * (exactly, for a sigmoid of a linear function), where a cubic through p itself misses the step.
- */
-function scoreSlope(alphas: readonly number[], scores: readonly number[]): (a: number) => number {
-  if (scores.some((p) => !(p >= 0 && p <= 1))) {
-    const cubic = monotoneCubic(alphas, scores);
-    return (a) => cubic(a)[1];
-  }
-  const clamp = (p: number) => Math.min(1 - 1e-7, Math.max(1e-7, p));
-  const cubic = monotoneCubic(
-    alphas,
-    scores.map((p) => Math.log(clamp(p)) - Math.log(1 - clamp(p))),
-  );
-  return (a) => {
-    const [logit, slope] = cubic(a);
-    const p = 1 / (1 + Math.exp(-logit));
-    return p * (1 - p) * slope;
+function report(
+  onProgress: IntegratedGradientsOptions['onProgress'],
+  nodes: readonly PathNode[],
+  total: number,
+  partial?: IgProgressDetail['partial'],
+): void {
+  const stepsDone = nodes.length;
+  onProgress?.({
+    stepsDone,
+    stepsTotal: total,
+    fraction: stepsDone / total,
+    path: pathOf(nodes),
+    ...(partial ? { partial } : {}),
+  });
+}
+
+function pathOf(nodes: readonly PathNode[]): IgPath {
+  return {
+    alphas: nodes.map((n) => n.alpha),
+    scores: nodes.map((n) => n.score),
+    gradientNorms: nodes.map((n) => n.gradientNorm),
   };
+}
+
+/** The trapezoid's weight of node i on the grid `nodes`. */
+function weightOf(nodes: readonly PathNode[], i: number): number {
+  return (nodes[Math.min(nodes.length - 1, i + 1)].alpha - nodes[Math.max(0, i - 1)].alpha) / 2;
+}
+
+/** factor * sum_i w_i integrand_i over the nodes from `from` to `to` (exclusive), in doubles. */
+function weightedSum(
+  nodes: readonly PathNode[],
+  size: number,
+  accumulated = new Float64Array(size),
+  from = 0,
+  to = nodes.length,
+): Float64Array {
+  for (let i = from; i < to; i++) {
+    const w = weightOf(nodes, i);
+    const integrand = nodes[i].integrand;
+    for (let p = 0; p < size; p++) accumulated[p] += w * integrand[p];
+  }
+  return accumulated;
+}
+
+function scaled(accumulated: Float64Array, factor: Float32Array | null): Float32Array {
+  return Float32Array.from(accumulated, (v, p) => (factor ? v * factor[p] : v));
+}
+
+function resultOf(
+  nodes: readonly PathNode[],
+  factor: Float32Array | null,
+  shape: [number, number, number],
+): Pick<
+  IntegratedGradientsResult,
+  'attributions' | 'shape' | 'sum' | 'scoreInput' | 'scoreBaseline' | 'delta' | 'path'
+> {
+  const attributions = scaled(weightedSum(nodes, shape[0] * shape[1] * shape[2]), factor);
+  let sum = 0;
+  for (let p = 0; p < attributions.length; p++) sum += attributions[p];
+  const scoreBaseline = nodes[0].score;
+  const scoreInput = nodes[nodes.length - 1].score;
+  return {
+    attributions,
+    shape,
+    sum,
+    scoreInput,
+    scoreBaseline,
+    delta: Math.abs(sum - (scoreInput - scoreBaseline)),
+    path: pathOf(nodes),
+  };
+}
+
+/** The attribution accumulated up to some of the nodes (the path view's), at final weights. */
+function traceOf(nodes: readonly PathNode[], factor: Float32Array | null, size: number) {
+  const points = traceIndices(nodes.length, size);
+  const accumulated = new Float64Array(size);
+  let done = 0;
+  const attributions = points.map((point) => {
+    weightedSum(nodes, size, accumulated, done, point + 1);
+    done = point + 1;
+    return scaled(accumulated, factor);
+  });
+  return { points, attributions };
+}
+
+/** Refuses a `steps` whose kept gradients would exceed ADAPTIVE_MEMORY_BUDGET. */
+function checkNodeMemory(steps: number, image: tf.Tensor3D): void {
+  const perNode = 4 * image.size;
+  if ((steps + 1) * perNode <= ADAPTIVE_MEMORY_BUDGET) return;
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  throw new IgError(
+    'out-of-memory',
+    `method="adaptive" keeps one gradient per path point: steps ${steps} at ` +
+      `${image.shape[1]}x${image.shape[0]} would keep about ${mb((steps + 1) * perNode)} MB, ` +
+      `more than the ${mb(ADAPTIVE_MEMORY_BUDGET)} MB it may use: set steps to ` +
+      `${Math.floor(ADAPTIVE_MEMORY_BUDGET / perNode) - 1} or less, or method="trapezoid".`,
+    'steps',
+  );
 }

@@ -26,13 +26,13 @@ export function integrationRule(method: IgMethod, steps: number): IntegrationRul
   });
   switch (method) {
     case 'trapezoid':
+    case 'adaptive': // its start: adaptive-rule.ts halves cells of this grid, up to steps + 1 nodes
       return trapezoid(steps);
     case 'riemann-left':
       return uniform(0);
     case 'riemann-right':
       return uniform(1);
     case 'riemann-middle':
-    case 'adaptive': // before its probes; adaptive-rule.ts moves these nodes
       return uniform(0.5);
     case 'gausslegendre':
       return gaussLegendreNodes(steps);
@@ -150,19 +150,19 @@ export function refinementPlan(method: IgMethod, steps: number): RefinementPlan 
   const onGrid = (k: number, d: number): boolean => {
     switch (method) {
       case 'trapezoid':
+      case 'adaptive':
       case 'riemann-left':
         return k % d === 0;
       case 'riemann-right':
         return (k + 1) % d === 0;
       case 'riemann-middle':
-      case 'adaptive':
         return k % d === (d - 1) / 2;
       default:
         return d === 1;
     }
   };
   let stride = method === 'gausslegendre' ? 1 : steps;
-  if (method === 'riemann-middle' || method === 'adaptive') while (stride % 2 === 0) stride /= 2;
+  if (method === 'riemann-middle') while (stride % 2 === 0) stride /= 2;
   const strides = [stride];
   while (stride > 1) {
     stride /= smallestPrimeFactor(stride);

@@ -95,8 +95,12 @@ export interface IgResult {
   regionMap?: Float32Array;
   /** SHA-256 (hex) of the explained image file, when the page fetched it (`exportResult()`). */
   imageSha256?: string;
-  /** `adaptive` only: gradient evaluations and forward-only probes the result cost. */
+  /** `adaptive` only: gradient evaluations the result cost. */
   evaluations?: number;
+  /**
+   * `adaptive` only: forward-only evaluations it cost besides; 0 since the rule reads each cell's
+   * error from its gradients' own forward passes (results saved before that may hold more).
+   */
   probes?: number;
 }
 

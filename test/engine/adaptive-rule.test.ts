@@ -1,6 +1,9 @@
 import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
-import { adaptiveIntegratedGradients, adaptiveSchedule } from '../../src/engine/adaptive-rule.js';
+import {
+  ADAPTIVE_MEMORY_BUDGET,
+  adaptiveIntegratedGradients,
+} from '../../src/engine/adaptive-rule.js';
 import { makeBaseline } from '../../src/engine/baselines.js';
 import {
   integratedGradients,
@@ -62,66 +65,6 @@ function relativeDelta(result: { delta: number; scoreInput: number; scoreBaselin
   return result.delta / Math.abs(result.scoreInput - result.scoreBaseline);
 }
 
-describe('adaptiveSchedule', () => {
-  it('has weights that sum to 1 and increasing nodes from 0 to 1, crowded where the score rises, nested as the trapezoid', () => {
-    const alphas = Array.from({ length: 9 }, (_, j) => j / 8);
-    const scores = alphas.map((a) => 1 / (1 + Math.exp(-40 * (a - 0.5))));
-    const { rule, plan } = adaptiveSchedule(alphas, scores, 12);
-    expect(rule.alphas).to.have.length(13);
-    expect(rule.alphas[0]).to.equal(0);
-    expect(rule.alphas[12]).to.equal(1);
-    expect(rule.weights.reduce((s, w) => s + w, 0)).to.be.closeTo(1, 1e-12);
-    rule.alphas.forEach((a, k) => {
-      expect(a).to.be.within(0, 1);
-      if (k > 0) expect(a).to.be.above(rule.alphas[k - 1]);
-    });
-    const middle = rule.alphas.filter((a) => a > 0.4 && a < 0.6).length;
-    // A uniform rule would put 13 * 0.2, about 2.6, there.
-    expect(middle).to.be.at.least(6);
-    expect(plan.levels).to.deep.equal([{ points: 13, scale: 1, steps: 12 }]);
-  });
-
-  it('nests its levels as the trapezoid: every level is a rule on every other node of the next, its weights summing to 1', () => {
-    const alphas = Array.from({ length: 9 }, (_, j) => j / 8);
-    const scores = alphas.map((a) => 1 / (1 + Math.exp(-40 * (a - 0.3))));
-    const { rule, plan } = adaptiveSchedule(alphas, scores, 64, { partials: true });
-    expect(plan.levels.map((l) => [l.points, l.scale, l.steps])).to.deep.equal([
-      [9, 8, 8],
-      [17, 4, 16],
-      [33, 2, 32],
-      [65, 1, 64],
-    ]);
-    expect(new Set(plan.order).size).to.equal(65);
-    for (const level of plan.levels) {
-      const used = plan.order.slice(0, level.points).sort((a, b) => a - b);
-      const total = used.reduce((s, k) => s + level.scale * rule.weights[k], 0);
-      expect(total).to.be.closeTo(1, 1e-12);
-      // Each weight is the trapezoid's on the level's own nodes.
-      used.forEach((k, j) => {
-        const left = rule.alphas[used[Math.max(0, j - 1)]];
-        const right = rule.alphas[used[Math.min(used.length - 1, j + 1)]];
-        expect(level.scale * rule.weights[k]).to.be.closeTo((right - left) / 2, 1e-12);
-      });
-    }
-    // The coarse grid crowds where the score rises.
-    const coarse = plan.order.slice(0, 9).map((k) => rule.alphas[k]);
-    expect(coarse.filter((a) => a > 0.2 && a < 0.4).length).to.be.at.least(4);
-  });
-
-  it('is the uniform trapezoid on a straight score', () => {
-    const alphas = [0, 0.25, 0.5, 0.75, 1];
-    const { rule } = adaptiveSchedule(
-      alphas,
-      alphas.map((a) => 2 * a + 1),
-      4,
-    );
-    rule.alphas.forEach((a, k) => expect(a).to.be.closeTo(k / 4, 1e-9));
-    [1 / 8, 1 / 4, 1 / 4, 1 / 4, 1 / 8].forEach((w, k) =>
-      expect(rule.weights[k]).to.be.closeTo(w, 1e-9),
-    );
-  });
-});
-
 describe('adaptiveIntegratedGradients on cpu', () => {
   before(async () => {
     expect(await tf.setBackend('cpu')).to.equal(true);
@@ -159,8 +102,8 @@ describe('adaptiveIntegratedGradients on cpu', () => {
       // The trapezoid in u: 6 segments, 7 gradients, both ends among them.
       expect(result.evaluations).to.equal(7);
       expect(result.path.alphas).to.have.length(7);
-      // 5 probes (0, 1/4, ..., 1: the image's score unknown); a straight score splits none.
-      expect(result.probes).to.equal(5);
+      // No forward-only probes: each gradient evaluation's forward pass gives the score.
+      expect(result.probes).to.equal(0);
     } finally {
       image.dispose();
       baseline.dispose();
@@ -168,55 +111,172 @@ describe('adaptiveIntegratedGradients on cpu', () => {
     }
   });
 
-  it('reaches 1% completeness error on a saturating score with at most half the evaluations of the uniform trapezoid, probes included', async () => {
+  it('halves the cells where the trapezoid is wrong: its nodes crowd where a saturating score rises', async () => {
     const image = testImage(SIZE, SIZE, 3);
     const baseline = makeBaseline('black', image, 0);
-    const model = await saturatingModel(image, 400, 0.6);
-    const tolerance = 0.01;
+    const model = await saturatingModel(image, 100, 0.5);
     try {
+      const result = await adaptiveIntegratedGradients(
+        model.classifier,
+        image,
+        baseline,
+        options({ steps: 24, batchSize: 4 }),
+      );
+      const { alphas } = result.path;
+      expect(result.evaluations).to.equal(25);
+      expect(alphas[0]).to.equal(0);
+      expect(alphas[24]).to.equal(1);
+      alphas.slice(1).forEach((a, k) => expect(a).to.be.above(alphas[k]));
+      // A uniform grid puts 25 * 0.2 = 5 nodes there.
+      expect(alphas.filter((a) => a > 0.4 && a < 0.6).length).to.be.at.least(10);
+      // ...and the trapezoid on them is nearer completeness than the uniform one.
+      const uniform = await integratedGradients(
+        model.classifier,
+        image,
+        baseline,
+        options({ method: 'trapezoid', steps: 24 }),
+      );
+      expect(relativeDelta(result)).to.be.below(relativeDelta(uniform) / 4);
+    } finally {
+      image.dispose();
+      baseline.dispose();
+      model.dispose();
+    }
+  });
+
+  it('is the uniform trapezoid where every cell is exact (a linear logit), widest cells halved first', async () => {
+    const model = linearModel(PIXELS, 3, 11);
+    const image = testImage(SIZE, SIZE, 2);
+    const baseline = makeBaseline('black', image, 0);
+    try {
+      const common = { target: 1, output: 'logit', steps: 16 } as const;
       const adaptive = await adaptiveIntegratedGradients(
         model.classifier,
         image,
         baseline,
-        options({ steps: 256, tolerance }),
+        options({ ...common, batchSize: 4 }),
       );
-      expect(relativeDelta(adaptive)).to.be.at.most(tolerance);
-      const adaptiveCost = adaptive.evaluations + adaptive.probes;
-
-      // The uniform trapezoid with the same tolerance and its own nested levels...
-      const stopped = await integratedGradients(
+      const uniform = await integratedGradients(
         model.classifier,
         image,
         baseline,
-        options({ method: 'trapezoid', steps: 256, tolerance }),
+        options({ ...common, method: 'trapezoid' }),
       );
-      expect(relativeDelta(stopped)).to.be.at.most(tolerance);
-      const stoppedCost = stopped.path.alphas.length;
-      // ...and at the smallest step count from which every count up to 8 more is within it
-      // (the error of a uniform rule on a steep step oscillates with the step count).
-      const within = async (steps: number) =>
-        relativeDelta(
-          await integratedGradients(
-            model.classifier,
-            image,
-            baseline,
-            options({ method: 'trapezoid', steps, batchSize: 64 }),
-          ),
-        ) <= tolerance;
-      let uniformSteps = 0;
-      for (let steps = 2, run = 0; steps <= 400 && run < 9; steps++) {
-        run = (await within(steps)) ? run + 1 : 0;
-        if (run === 1) uniformSteps = steps;
-      }
-      expect(uniformSteps).to.be.above(0);
-      expect(adaptiveCost).to.be.at.most((uniformSteps + 1) / 2);
-      expect(adaptiveCost).to.be.at.most(stoppedCost / 2);
+      adaptive.path.alphas.forEach((a, k) => expect(a).to.be.closeTo(k / 16, 1e-12));
+      adaptive.attributions.forEach((v, i) =>
+        expect(v).to.be.closeTo(uniform.attributions[i], 1e-5 * Math.max(1, Math.abs(v))),
+      );
     } finally {
       image.dispose();
       baseline.dispose();
       model.dispose();
     }
   });
+
+  it("keeps the path view's trace at the final weights: on a linear logit, each snapshot is the result times the weight up to it", async () => {
+    const model = linearModel(PIXELS, 3, 5);
+    const image = testImage(SIZE, SIZE, 6);
+    const baseline = makeBaseline('black', image, 0);
+    try {
+      const result = await adaptiveIntegratedGradients(
+        model.classifier,
+        image,
+        baseline,
+        options({ target: 2, output: 'logit', steps: 12, batchSize: 3, trace: true }),
+      );
+      const trace = result.pathTrace!;
+      const { alphas } = result.path;
+      expect(trace.points).to.deep.equal(alphas.map((_, k) => k));
+      expect(Array.from(trace.attributions.at(-1)!)).to.deep.equal(Array.from(result.attributions));
+      // A constant gradient: the attribution up to node i is the whole one times the trapezoid
+      // weights up to it, (alpha_i + alpha_{i+1}) / 2.
+      trace.points.forEach((point, s) => {
+        const share = point === alphas.length - 1 ? 1 : (alphas[point] + alphas[point + 1]) / 2;
+        trace.attributions[s].forEach((v, i) =>
+          expect(v).to.be.closeTo(share * result.attributions[i], 1e-5),
+        );
+      });
+    } finally {
+      image.dispose();
+      baseline.dispose();
+      model.dispose();
+    }
+  });
+
+  it('refuses, with out-of-memory and the steps that fit, a steps whose kept gradients exceed its budget', async () => {
+    // 160 x 160 x 3 floats a gradient: about 3500 of them fit in the budget, under MAX_STEPS.
+    const model = convModel(160, 3, 2);
+    const image = testImage(160, 160, 1);
+    const baseline = makeBaseline('black', image, 0);
+    try {
+      const perNode = 4 * image.size;
+      const steps = Math.ceil(ADAPTIVE_MEMORY_BUDGET / perNode) + 10;
+      const failed = await rejection(
+        adaptiveIntegratedGradients(model.classifier, image, baseline, options({ steps })),
+      );
+      expect(isIgError(failed) && failed.code).to.equal('out-of-memory');
+      expect(String((failed as Error).message)).to.contain(
+        `set steps to ${Math.floor(ADAPTIVE_MEMORY_BUDGET / perNode) - 1} or less`,
+      );
+    } finally {
+      image.dispose();
+      baseline.dispose();
+      model.dispose();
+    }
+  });
+
+  // A rise in mid-path, and one right at the black baseline (as on human-gear and
+  // human-liveness, where the rule of probes placed from 4 forward passes missed 5% at 257).
+  for (const center of [0.6, 0.02])
+    it(`reaches 1% completeness error on a score saturating at alpha ${center} with at most half the evaluations of the uniform trapezoid, probes included`, async () => {
+      const image = testImage(SIZE, SIZE, 3);
+      const baseline = makeBaseline('black', image, 0);
+      const model = await saturatingModel(image, 400, center);
+      const tolerance = 0.01;
+      try {
+        const adaptive = await adaptiveIntegratedGradients(
+          model.classifier,
+          image,
+          baseline,
+          options({ steps: 256, tolerance }),
+        );
+        expect(relativeDelta(adaptive)).to.be.at.most(tolerance);
+        const adaptiveCost = adaptive.evaluations + adaptive.probes;
+
+        // The uniform trapezoid with the same tolerance and its own nested levels...
+        const stopped = await integratedGradients(
+          model.classifier,
+          image,
+          baseline,
+          options({ method: 'trapezoid', steps: 256, tolerance }),
+        );
+        expect(relativeDelta(stopped)).to.be.at.most(tolerance);
+        const stoppedCost = stopped.path.alphas.length;
+        // ...and at the smallest step count from which every count up to 8 more is within it
+        // (the error of a uniform rule on a steep step oscillates with the step count).
+        const within = async (steps: number) =>
+          relativeDelta(
+            await integratedGradients(
+              model.classifier,
+              image,
+              baseline,
+              options({ method: 'trapezoid', steps, batchSize: 64 }),
+            ),
+          ) <= tolerance;
+        let uniformSteps = 0;
+        for (let steps = 2, run = 0; steps <= 400 && run < 9; steps++) {
+          run = (await within(steps)) ? run + 1 : 0;
+          if (run === 1) uniformSteps = steps;
+        }
+        expect(uniformSteps).to.be.above(0);
+        expect(adaptiveCost).to.be.at.most((uniformSteps + 1) / 2);
+        expect(adaptiveCost).to.be.at.most(stoppedCost / 2);
+      } finally {
+        image.dispose();
+        baseline.dispose();
+        model.dispose();
+      }
+    });
 
   it('reports progress over every level and a coarse map for each level it refines', async () => {
     const image = testImage(SIZE, SIZE, 3);
