@@ -21,7 +21,7 @@ import {
   type MethodContext,
   type QualityMethod,
 } from './quality-methods.js';
-import { SMOOTHED_TUNING, SMOOTH_GATED_TUNING, TUNING_METHODS } from './quality-tuning.js';
+import { ALL_TUNING } from './quality-tuning.js';
 
 // The bundled worker's URL (the driver's snapshot of dist/): the WASM binaries lie next to it.
 const ENTRY_URL = new URL('./dist/ig-explainer-worker.js', import.meta.url).href;
@@ -212,7 +212,7 @@ interface Kept {
 /** The methods `ids` names, in the list's order; all when none are named. */
 function chosen(ids: readonly string[] | undefined): readonly QualityMethod[] {
   if (!ids?.length) return QUALITY_METHODS;
-  const all = [...QUALITY_METHODS, ...TUNING_METHODS, ...SMOOTHED_TUNING, ...SMOOTH_GATED_TUNING];
+  const all = [...QUALITY_METHODS, ...ALL_TUNING];
   const unknown = ids.filter((id) => !all.some((m) => m.id === id));
   if (unknown.length) throw new Error(`Unknown quality methods: ${unknown.join(', ')}`);
   return all.filter((m) => ids.includes(m.id));
@@ -421,7 +421,7 @@ declare global {
 const api = {
   defaults: { method: DEFAULT_METHOD, steps: DEFAULT_STEPS },
   methods: QUALITY_METHODS.map(({ id, label }) => ({ id, label })),
-  tuning: [...TUNING_METHODS, ...SMOOTHED_TUNING, ...SMOOTH_GATED_TUNING].map(({ id, label }) => ({
+  tuning: ALL_TUNING.map(({ id, label }) => ({
     id,
     label,
   })),
