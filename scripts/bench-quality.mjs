@@ -13,6 +13,7 @@
 //   node scripts/bench-quality.mjs [--count 50] [--start 0] [--backend wasm] [--steps 50]
 //                                  [--curve-steps 64] [--picture 0,1,2] [--split test]
 //                                  [--methods ig-black,blur-ig] [--out bench/quality.json]
+//                                  [--samples 0,6,8] (these samples instead of --start/--count)
 //
 // --split val draws the images from the validation split instead: the split to tune a method's
 // hyperparameters on, so that the held-out test images stay unseen.
@@ -36,6 +37,8 @@ const { values: args } = parseArgs({
   options: {
     count: { type: 'string', default: '50' },
     start: { type: 'string', default: '0' },
+    // Explicit sample indices instead of --start/--count (e.g. the misses of a run, to look at).
+    samples: { type: 'string', default: '' },
     backend: { type: 'string', default: 'wasm' },
     steps: { type: 'string' },
     // RISE moves one row of pixels per step: 64 steps on the 64x64 shapes grid.
@@ -49,8 +52,11 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'bench/quality.json' },
   },
 });
-const COUNT = Number(args.count);
-const START = Number(args.start);
+const SAMPLES = args.samples
+  ? args.samples.split(',').filter(Boolean).map(Number)
+  : Array.from({ length: Number(args.count) }, (_, k) => Number(args.start) + k);
+const COUNT = SAMPLES.length;
+const START = SAMPLES[0];
 const CURVE_STEPS = Number(args['curve-steps']);
 const PICTURE = new Set(args.picture.split(',').filter(Boolean).map(Number));
 const SPLIT = args.split;
@@ -98,7 +104,7 @@ async function main() {
       methods: methods.map((m) => m.id),
     };
     const modelUrl = `${session.origin}/demo/models/shapes/model.json`;
-    for (let i = START; i < START + COUNT; i++) {
+    for (const i of SAMPLES) {
       const sample = makeSample(SPLIT_SEEDS[SPLIT], i);
       const imageStarted = Date.now();
       const input = { bytes: Array.from(sample.image), height: SIZE, width: SIZE };
@@ -118,10 +124,10 @@ async function main() {
         scores: out.scores,
         seconds: (Date.now() - imageStarted) / 1000,
       });
-      if ((i - START + 1) % 10 === 0 || COUNT < 10)
-        log(`${i - START + 1}/${COUNT} images, ${perImage.at(-1).seconds.toFixed(1)} s the last`);
+      if (perImage.length % 10 === 0 || COUNT < 10)
+        log(`${perImage.length}/${COUNT} images, ${perImage.at(-1).seconds.toFixed(1)} s the last`);
     }
-    if ([...PICTURE].some((i) => i >= START && i < START + COUNT)) {
+    if (SAMPLES.some((i) => PICTURE.has(i))) {
       const png = await page.evaluate(() => window.quality.picture());
       writeFileSync(join(ROOT, 'bench/methods.png'), Buffer.from(png.split(',')[1], 'base64'));
       log('wrote bench/methods.png');
@@ -161,7 +167,12 @@ async function main() {
   };
   const results = {
     date: new Date().toISOString(),
-    images: { split: SPLIT, seed: SPLIT_SEEDS[SPLIT], start: START, count: COUNT, areaShare },
+    images: {
+      split: SPLIT,
+      seed: SPLIT_SEEDS[SPLIT],
+      ...(args.samples ? { samples: SAMPLES } : { start: START, count: COUNT }),
+      areaShare,
+    },
     settings,
     // Which weights were measured (the model may be retrained).
     modelWeightsSha256: createHash('sha256')
@@ -178,7 +189,8 @@ async function main() {
   console.log(
     `## Attribution quality: shapes model, ${COUNT} ` +
       `${SPLIT === 'test' ? 'held-out test' : 'validation (tuning)'} images ` +
-      `(seed ${SPLIT_SEEDS[SPLIT]}, samples ${START}-${START + COUNT - 1}); ` +
+      `(seed ${SPLIT_SEEDS[SPLIT]}, samples ` +
+      `${args.samples ? SAMPLES.join(',') : `${START}-${START + COUNT - 1}`}); ` +
       `${results.secondsPerImage.toFixed(1)} s per image\n\n` +
       `Top-1 accuracy on them ${percent(accuracy)}; IG: ${settings.method}, ` +
       `${settings.steps} steps, softmax probability of the predicted class, ` +

@@ -21,7 +21,7 @@ import {
   type MethodContext,
   type QualityMethod,
 } from './quality-methods.js';
-import { SMOOTHED_TUNING, SMOOTH_GATED_TUNING, TUNING_METHODS } from './quality-tuning.js';
+import { ALL_TUNING } from './quality-tuning.js';
 
 // The bundled worker's URL (the driver's snapshot of dist/): the WASM binaries lie next to it.
 const ENTRY_URL = new URL('./dist/ig-explainer-worker.js', import.meta.url).href;
@@ -48,6 +48,18 @@ export interface MethodScores {
   /** Deletion onto the blurred image instead of black: a shape deleted to black keeps its outline. */
   deletionBlurAuc: number;
   relativeError: number | null;
+  /** Where the map's largest value lies (a diagnostic of the pointing game; not a score). */
+  peak: Peak;
+}
+
+export interface Peak {
+  /** Column and row of the first pixel with the largest value. */
+  x: number;
+  y: number;
+  /** Euclidean distance in pixels to the nearest object pixel: 0 on the object. */
+  distance: number;
+  /** The object's largest value over the map's largest value: 1 where the peak is on it. */
+  objectRatio: number;
 }
 
 const models = new Map<string, LoadedModel>();
@@ -161,6 +173,22 @@ function massAndPointing(map: Float32Array, abs: Float32Array, mask: ArrayLike<n
   };
 }
 
+function peakOf(map: Float32Array, mask: ArrayLike<number>, width: number): Peak {
+  let at = 0;
+  let objectMax = -Infinity;
+  for (let p = 0; p < map.length; p++) {
+    if (map[p] > map[at]) at = p;
+    if (mask[p] && map[p] > objectMax) objectMax = map[p];
+  }
+  const [x, y] = [at % width, Math.floor(at / width)];
+  let distance = Infinity;
+  for (let p = 0; p < map.length; p++) {
+    if (mask[p])
+      distance = Math.min(distance, Math.hypot((p % width) - x, Math.floor(p / width) - y));
+  }
+  return { x, y, distance, objectRatio: map[at] > 0 ? objectMax / map[at] : 0 };
+}
+
 /** A seeded PRNG (mulberry32), so the random map is the same every run. */
 function noise(pixels: number, seed: number): Float32Array {
   let a = seed >>> 0;
@@ -184,7 +212,7 @@ interface Kept {
 /** The methods `ids` names, in the list's order; all when none are named. */
 function chosen(ids: readonly string[] | undefined): readonly QualityMethod[] {
   if (!ids?.length) return QUALITY_METHODS;
-  const all = [...QUALITY_METHODS, ...TUNING_METHODS, ...SMOOTHED_TUNING, ...SMOOTH_GATED_TUNING];
+  const all = [...QUALITY_METHODS, ...ALL_TUNING];
   const unknown = ids.filter((id) => !all.some((m) => m.id === id));
   if (unknown.length) throw new Error(`Unknown quality methods: ${unknown.join(', ')}`);
   return all.filter((m) => ids.includes(m.id));
@@ -313,6 +341,7 @@ async function evaluate(
         ...massAndPointing(out.map, out.abs, mask),
         ...curves,
         relativeError: out.relativeError,
+        peak: peakOf(out.map, mask, shape[1]),
       };
       maps[method.id] = out.map;
     }
@@ -331,28 +360,35 @@ function picture(scale = 3): string {
   const [h, w] = kept[0].shape;
   const tile = { w: w * scale, h: h * scale };
   const gap = 6;
-  const header = 44;
   const { methods } = kept[0];
   const columns = ['image', ...methods.map((m) => m.label)];
   const canvas = document.createElement('canvas');
+  const g = canvas.getContext('2d')!;
+  const font = '11px sans-serif';
+  const lineHeight = 14;
+  g.font = font;
+  // Every label whole, wrapped to the tile's width (as many lines as it takes).
+  const wrapped = columns.map((label) => {
+    const lines: string[] = [];
+    for (const word of label.split(' ')) {
+      const last = lines.at(-1);
+      if (last !== undefined && g.measureText(`${last} ${word}`).width <= tile.w)
+        lines[lines.length - 1] = `${last} ${word}`;
+      else lines.push(word);
+    }
+    return lines;
+  });
+  const header = 8 + lineHeight * Math.max(...wrapped.map((lines) => lines.length));
   canvas.width = columns.length * (tile.w + gap) + gap;
   canvas.height = header + kept.length * (tile.h + gap) + gap;
-  const g = canvas.getContext('2d')!;
   g.fillStyle = '#fff';
   g.fillRect(0, 0, canvas.width, canvas.height);
   g.fillStyle = '#000';
-  g.font = '11px sans-serif';
+  g.font = font;
   g.textBaseline = 'top';
-  columns.forEach((label, c) => {
-    // Two lines at most: the labels are longer than a tile is wide.
-    const words = label.split(' ');
-    const lines = ['', ''];
-    for (const word of words) {
-      const line = g.measureText(`${lines[0]} ${word}`).width < tile.w && !lines[1] ? 0 : 1;
-      lines[line] = lines[line] ? `${lines[line]} ${word}` : word;
-    }
-    lines.forEach((text, i) => g.fillText(text, gap + c * (tile.w + gap), 8 + 14 * i));
-  });
+  wrapped.forEach((lines, c) =>
+    lines.forEach((text, i) => g.fillText(text, gap + c * (tile.w + gap), 6 + lineHeight * i)),
+  );
   const tileCanvas = document.createElement('canvas');
   tileCanvas.width = w;
   tileCanvas.height = h;
@@ -385,7 +421,7 @@ declare global {
 const api = {
   defaults: { method: DEFAULT_METHOD, steps: DEFAULT_STEPS },
   methods: QUALITY_METHODS.map(({ id, label }) => ({ id, label })),
-  tuning: [...TUNING_METHODS, ...SMOOTHED_TUNING, ...SMOOTH_GATED_TUNING].map(({ id, label }) => ({
+  tuning: ALL_TUNING.map(({ id, label }) => ({
     id,
     label,
   })),

@@ -289,6 +289,13 @@ export const QUALITY_METHODS: readonly QualityMethod[] = [
     run: (ctx) => gatedByRegions(ctx, SMOOTH_BLUR_IG_N01, 0.1),
   },
   {
+    // Chosen on the validation split (quality-tuning.ts EDGE_TUNING, `tune-sgb32-top10`) over
+    // SmoothGrad over IG from black + white: `noise-samples="32"`, the rest as above.
+    id: 'smoothgrad32-blur-ig-in-xrai-top10',
+    label: "SmoothGrad (32) over Blur IG inside XRAI's top 10% area (chosen on val)",
+    run: (ctx) => gatedByRegions(ctx, { ...SMOOTH_BLUR_IG, noiseSamples: 32 }, 0.1),
+  },
+  {
     // The reference: a map that knows nothing scores the object's area share on mass and
     // pointing, and its pixel order is random for insertion and deletion.
     id: 'random-map',
