@@ -290,18 +290,15 @@ async function main() {
       } catch (error) {
         out.error = message(error);
       }
-      // The built element through the worker pool, 1 and N workers (N: this machine's cores).
+      // The built element through the worker pool, 1 and N workers (N: this machine's cores),
+      // with the element's own method and steps (a run as a page gets it: 51 evaluations of the
+      // trapezoid, so the prediction and the messages weigh as they do there).
       out.workers = {};
       if (out.batch) {
         const counts = [...new Set([1, availableParallelism()])];
         for (const count of counts) {
           log('ours', arch.torch, 'element,', count, 'worker(s)');
-          const run = {
-            backend: out.backend,
-            method: 'riemann-middle',
-            steps: 4 * out.batch,
-            batchSize: out.batch,
-          };
+          const run = { backend: out.backend, batchSize: out.batch };
           try {
             out.workers[count] = await page.evaluate(
               (u, i, r, n) => window.perf.runPooled(u, i, r, n),

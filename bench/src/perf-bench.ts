@@ -146,21 +146,29 @@ type PooledElement = HTMLElement & { explain(): Promise<IgResult> };
  * `workers`: a warm-up run (workers start, models load), then one timed run; ms per path point
  * evaluated, prediction and messaging included.
  */
-async function runPooled(url: string, imageUrl: string, run: PerfRun, workers: number) {
+async function runPooled(
+  url: string,
+  imageUrl: string,
+  run: Pick<PerfRun, 'backend' | 'batchSize'> & Partial<Pick<PerfRun, 'method' | 'steps'>>,
+  workers: number,
+) {
   await import(/* @vite-ignore */ new URL('./dist/ig-explainer.js', import.meta.url).href);
   const Element = customElements.get('ig-explainer') as unknown as { workers: number | 'auto' };
   Element.workers = workers;
   const element = document.createElement('ig-explainer') as PooledElement;
+  // Method and steps only when given: otherwise the element's defaults.
   const attributes = {
     loading: 'manual',
     'model-url': url,
     src: imageUrl,
     backend: run.backend,
     method: run.method,
-    steps: String(run.steps),
+    steps: run.steps === undefined ? undefined : String(run.steps),
     'batch-size': String(run.batchSize),
   };
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== undefined) element.setAttribute(name, value);
+  }
   document.body.append(element);
   try {
     await element.explain();
