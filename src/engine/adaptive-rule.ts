@@ -169,9 +169,14 @@ export async function adaptiveIntegratedGradients(
       });
       if (next.length === 0) {
         report(onProgress, nodes, total);
+        // The trace's last snapshot is the whole sum, in the same order: it is the result.
+        const pathTrace = options.trace ? traceOf(nodes, factor, size) : undefined;
+        const attributions = pathTrace
+          ? pathTrace.attributions[pathTrace.attributions.length - 1].slice()
+          : mapOf(nodes, factor, size);
         return {
-          ...resultOf(nodes, factor, shape),
-          ...(options.trace && { pathTrace: traceOf(nodes, factor, size) }),
+          ...resultOf(nodes, attributions, shape),
+          ...(pathTrace && { pathTrace }),
           steps: segments,
           method: 'adaptive',
           evaluations: nodes.length,
@@ -181,8 +186,7 @@ export async function adaptiveIntegratedGradients(
       // The first coarse map at once, then one each time the grid doubles.
       if (options.partials && segments >= Math.max(start, 2 * shown)) {
         shown = segments;
-        const { attributions } = resultOf(nodes, factor, shape);
-        partial = { attributions, shape, steps: segments, delta };
+        partial = { attributions: mapOf(nodes, factor, size), shape, steps: segments, delta };
       }
       report(onProgress, nodes, total, partial);
       await yieldToEventLoop();
@@ -245,15 +249,19 @@ function scaled(accumulated: Float64Array, factor: Float32Array | null): Float32
   return Float32Array.from(accumulated, (v, p) => (factor ? v * factor[p] : v));
 }
 
+/** The attribution map on the grid `nodes`: factor * sum_i w_i integrand_i. */
+function mapOf(nodes: readonly PathNode[], factor: Float32Array | null, size: number) {
+  return scaled(weightedSum(nodes, size), factor);
+}
+
 function resultOf(
   nodes: readonly PathNode[],
-  factor: Float32Array | null,
+  attributions: Float32Array,
   shape: [number, number, number],
 ): Pick<
   IntegratedGradientsResult,
   'attributions' | 'shape' | 'sum' | 'scoreInput' | 'scoreBaseline' | 'delta' | 'path'
 > {
-  const attributions = scaled(weightedSum(nodes, shape[0] * shape[1] * shape[2]), factor);
   let sum = 0;
   for (let p = 0; p < attributions.length; p++) sum += attributions[p];
   const scoreBaseline = nodes[0].score;
