@@ -3,10 +3,11 @@
 // threaded SIMD build), opened as a top-level tab of its own (an isolated document cannot be an
 // iframe of the test page), with the bundle from the CDN origin and one <ig-explainer>.
 //
-//   executeServerCommand('ig-isolated-explain', { script, workers, attributes })
+//   executeServerCommand('ig-isolated-explain', { script, workers, attributes, runs })
 //     opens /isolated.html on this plugin's origin, loads `script` (a module URL), sets
-//     IgExplainer.workers = workers, explains with `attributes` and resolves to
-//     { crossOriginIsolated, result: { backend, thread, sum, delta, steps } } or { error };
+//     IgExplainer.workers = workers, explains with `attributes` `runs` times in a row (1 unless
+//     given: a reader pressing Explain again) and resolves to
+//     { crossOriginIsolated, results: [{ backend, thread, sum, delta, steps }, ...] } or { error };
 //     the tab is closed after.
 import { createServer } from 'node:http';
 
@@ -18,7 +19,7 @@ const PAGE = `<!doctype html>
 `;
 
 /** What the isolated tab runs: load the bundle, explain once, report. */
-async function explainInPage({ script, workers, attributes }) {
+async function explainInPage({ script, workers, attributes, runs = 1 }) {
   await import(script);
   const Element = await customElements.whenDefined('ig-explainer');
   if (workers) Element.workers = workers;
@@ -28,11 +29,18 @@ async function explainInPage({ script, workers, attributes }) {
   }
   document.body.append(element);
   try {
-    const r = await element.explain();
-    return {
-      crossOriginIsolated: globalThis.crossOriginIsolated === true,
-      result: { backend: r.backend, thread: r.thread, sum: r.sum, delta: r.delta, steps: r.steps },
-    };
+    const results = [];
+    for (let run = 0; run < runs; run++) {
+      const r = await element.explain();
+      results.push({
+        backend: r.backend,
+        thread: r.thread,
+        sum: r.sum,
+        delta: r.delta,
+        steps: r.steps,
+      });
+    }
+    return { crossOriginIsolated: globalThis.crossOriginIsolated === true, results };
   } catch (error) {
     return { crossOriginIsolated: globalThis.crossOriginIsolated === true, error: String(error) };
   }
