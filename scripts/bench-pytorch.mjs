@@ -363,13 +363,23 @@ async function main() {
       }
     }
 
-    // 5. Where the time goes, per backend.
+    // 5. Where the time goes, per backend. WebGL on a software renderer (SwiftShader) is skipped
+    // unless --backends names it: `auto` never picks it there, and profiling MobileNetV2 on it
+    // has held the GPU process at 9 GB for an hour on a 2-core machine.
+    const webgl = zooOnly || mainThreadOnly ? null : await page.evaluate(() => window.perf.webgl());
+    results.machine.webglRenderer = webgl?.renderer ?? null;
     for (const arch of zooOnly || mainThreadOnly ? [] : ARCHITECTURES) {
       const url = urlOf(arch.ours);
       if (!url) continue;
       for (const backend of PROFILE_BACKENDS) {
-        log('profile', arch.torch, backend);
         const key = `${arch.torch} ${backend}`;
+        if (backend === 'webgl' && !args.backends && webgl?.software) {
+          results.profiles[key] = {
+            error: `not profiled: WebGL here is a software renderer (${webgl.renderer}); --backends webgl profiles it anyway`,
+          };
+          continue;
+        }
+        log('profile', arch.torch, backend);
         try {
           results.profiles[key] = await page.evaluate(
             (u, i, b, n) => window.perf.profileEvaluation(u, i, b, n),

@@ -7,7 +7,7 @@ import { imageToTensor } from '../../src/engine/image.js';
 import { loadModel, type LoadedModel } from '../../src/engine/model-loader.js';
 import { fitImage, toLuma } from '../../src/engine/preprocess.js';
 import type { IgBackend, IgMethod, IgResult } from '../../src/shared/types.js';
-import { useBackend } from '../../src/worker/backend.js';
+import { softwareWebgl, useBackend, webglRenderer } from '../../src/worker/backend.js';
 import { traceMainThread } from './main-thread.js';
 
 const ENTRY_URL = new URL('./dist/ig-explainer-worker.js', import.meta.url).href;
@@ -201,6 +201,8 @@ const api = {
       workers,
     ),
   profileEvaluation,
+  /** The page's WebGL renderer, and whether `auto` counts it as software (src/worker/backend.ts). */
+  webgl: () => ({ renderer: webglRenderer(), software: softwareWebgl() }),
   cores: () => navigator.hardwareConcurrency,
 };
 window.perf = api;

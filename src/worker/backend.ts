@@ -39,12 +39,15 @@ const ORDER: Record<IgBackendChoice, IgBackend[]> = {
  */
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
+/** Whether this context's WebGL runs on the CPU (false without WebGL). */
+export function softwareWebgl(): boolean {
+  const renderer = webglRenderer();
+  return renderer !== null && SOFTWARE_RENDERER.test(renderer);
+}
+
 /** The order `auto` tries: WASM first where WebGL would run in software. */
 function autoOrder(): IgBackend[] {
-  const renderer = webglRenderer();
-  return renderer !== null && SOFTWARE_RENDERER.test(renderer)
-    ? ['wasm', 'webgl', 'cpu']
-    : ORDER.auto;
+  return softwareWebgl() ? ['wasm', 'webgl', 'cpu'] : ORDER.auto;
 }
 
 /** The WebGL renderer string of this context (unmasked where allowed), or null without WebGL. */
