@@ -19,8 +19,12 @@ import { straightPath } from './paths/path.js';
 import { traceIndices } from './paths/trace.js';
 import type { Classifier } from './preprocess.js';
 
-/** Segments of the uniform grid the rule starts from (fewer when `steps` is smaller). */
-export const ADAPTIVE_START = MIN_TOLERANCE_STEPS;
+/**
+ * Segments of the uniform grid the rule starts from (fewer when `steps` is smaller): coarser than
+ * the uniform rule's first tolerance check (MIN_TOLERANCE_STEPS), since the rule refines where
+ * the cells are wrong, and may stop there only when no cancellation can be luck (see below).
+ */
+export const ADAPTIVE_START = 4;
 /**
  * Cell errors below this share of the largest |score| are float32 noise (the score's last bits,
  * the gradient's rounding): such cells rank as exact, and the widest of them is halved first.
@@ -68,8 +72,9 @@ function cellError(a: PathNode, b: PathNode): number {
  * trapezoid error |h (g_a + g_b) / 2 - (f_b - f_a)| is largest (g the score's path derivative,
  * the sum of the node's attributions over pixels; f the score, from the same forward pass). The
  * completeness error is exactly the sum of the cells' errors, so with `tolerance` the run stops
- * at the first grid (of at least MIN_TOLERANCE_STEPS segments) within it; without one, at
- * `steps` segments. The weights are the trapezoid's on the final grid, (alpha[i + 1] -
+ * at the first grid within it: of at least MIN_TOLERANCE_STEPS segments (as the uniform rule),
+ * or a coarser one whose cells' |errors| add up to within it too (a bound that no cancellation
+ * between cells can meet by luck); without a tolerance, at `steps` segments. The weights are the trapezoid's on the final grid, (alpha[i + 1] -
  * alpha[i - 1]) / 2, summing to 1: exact on a linear model. Each node's gradient is kept
  * (ADAPTIVE_MEMORY_BUDGET bounds them) since halving a cell changes its ends' weights.
  */
@@ -145,8 +150,11 @@ export async function adaptiveIntegratedGradients(
       const cells = nodes.slice(1).map((b, k) => ({ k, error: cellError(nodes[k], b) }));
       const range = Math.abs(nodes[segments].score - nodes[0].score);
       const delta = Math.abs(cells.reduce((sum, c) => sum + c.error, 0));
+      const bound = cells.reduce((sum, c) => sum + Math.abs(c.error), 0);
       const within =
-        tolerance !== null && segments >= MIN_TOLERANCE_STEPS && delta <= tolerance * range;
+        tolerance !== null &&
+        delta <= tolerance * range &&
+        (segments >= MIN_TOLERANCE_STEPS || bound <= tolerance * range);
       // Cells to halve next: the worst first, then (errors equal) the widest, at most batchSize.
       // With a tolerance, only as many of the worst as leave the rest's errors within half of
       // it (at least one): the others would cost a gradient each and change nothing that counts.

@@ -61,6 +61,29 @@ async function saturatingModel(
   };
 }
 
+/**
+ * Logits [z, 0] with z = t^4 - 2 t^3, t = w . x / (w . image): along the straight path from black,
+ * the explained logit is alpha^4 - 2 alpha^3. The uniform trapezoid's cell errors on it cancel
+ * exactly (the completeness error is 0 on 4 segments) while their |errors| add up to 1/32 of the
+ * score's change on 4 segments and 1/128 on 8: a grid that agrees with completeness by luck.
+ */
+async function cancellingModel(
+  image: tf.Tensor3D,
+): Promise<{ classifier: Classifier; dispose(): void }> {
+  const w = tf.randomUniform([PIXELS, 1], 0.5, 1.5, 'float32', 9) as tf.Tensor2D;
+  const full = tf.tidy(() => tf.sum(tf.mul(image.reshape([PIXELS, 1]), w)));
+  const scale = (await full.data())[0];
+  full.dispose();
+  return {
+    classifier: (batch) => {
+      const t = tf.div(tf.matMul(tf.reshape(batch, [batch.shape[0], -1]), w), scale);
+      const z = tf.sub(tf.pow(t, 4), tf.mul(2, tf.pow(t, 3)));
+      return tf.concat([z, tf.zerosLike(z)], 1) as tf.Tensor2D;
+    },
+    dispose: () => w.dispose(),
+  };
+}
+
 function relativeDelta(result: { delta: number; scoreInput: number; scoreBaseline: number }) {
   return result.delta / Math.abs(result.scoreInput - result.scoreBaseline);
 }
@@ -308,10 +331,60 @@ describe('adaptiveIntegratedGradients on cpu', () => {
       // With partial maps the coarse grid has at most steps / 4 segments: two levels below 64.
       expect(partials[0].steps).to.be.at.most(16);
       partials.forEach((p, k) => {
-        expect([8, 16, 32]).to.include(p.steps);
-        if (k > 0) expect(p.steps).to.be.above(partials[k - 1].steps);
+        // The start grid's map at once, then one each time the grid has doubled.
+        if (k === 0) expect(p.steps).to.equal(4);
+        else expect(p.steps).to.be.at.least(2 * partials[k - 1].steps);
         expect(p.attributions).to.have.length(PIXELS);
       });
+    } finally {
+      image.dispose();
+      baseline.dispose();
+      model.dispose();
+    }
+  });
+
+  it("stops on a grid coarser than 8 segments only where its cells' |errors| are within the tolerance too", async () => {
+    const image = testImage(SIZE, SIZE, 3);
+    const baseline = makeBaseline('black', image, 0);
+    const model = await cancellingModel(image);
+    try {
+      const run = (tolerance: number) =>
+        adaptiveIntegratedGradients(
+          model.classifier,
+          image,
+          baseline,
+          options({ steps: 64, tolerance, output: 'logit', batchSize: 4 }),
+        );
+      // 4 segments: completeness error 0, |errors| 1/32 of the change. Within 5%: it stops there.
+      const loose = await run(0.05);
+      expect(loose.evaluations).to.equal(5);
+      expect(loose.path.alphas).to.deep.equal([0, 0.25, 0.5, 0.75, 1]);
+      expect(relativeDelta(loose)).to.be.below(1e-4);
+      // Within 1%: 4 segments agree with completeness only by cancellation, so it goes on to a
+      // grid of at least 8 segments (or a coarser one within 1% in |errors|).
+      const tight = await run(0.01);
+      expect(tight.evaluations).to.be.above(5);
+      expect(relativeDelta(tight)).to.be.at.most(0.01);
+    } finally {
+      image.dispose();
+      baseline.dispose();
+      model.dispose();
+    }
+  });
+
+  it('stops at its 4-segment start grid on a linear-logit model with a tolerance', async () => {
+    const model = linearModel(PIXELS, 4, 7);
+    const image = testImage(SIZE, SIZE, 5);
+    const baseline = makeBaseline('black', image, 0);
+    try {
+      const result = await adaptiveIntegratedGradients(
+        model.classifier,
+        image,
+        baseline,
+        options({ steps: 64, tolerance: 0.01, output: 'logit' }),
+      );
+      expect(result.evaluations).to.equal(5);
+      expect(relativeDelta(result)).to.be.below(1e-5);
     } finally {
       image.dispose();
       baseline.dispose();

@@ -60,9 +60,9 @@ describe('the adaptive rule in the worker', function () {
     );
     const range = Math.abs(result.scoreInput - result.scoreBaseline);
     expect(result.delta).to.be.at.most(0.5 * range);
-    // From 8 segments, cells halved a batch at a time up to the 64 of `steps`: the stop is at
+    // From 4 segments, cells halved a batch at a time up to the 64 of `steps`: the stop is at
     // the first grid within it, and every gradient of the coarser grids is one of its nodes.
-    expect(result.steps).to.be.within(8, 64);
+    expect(result.steps).to.be.within(4, 64);
     expect(result.evaluations).to.equal(result.steps + 1);
     expect(result.path.alphas).to.have.length(result.steps + 1);
   });
