@@ -81,14 +81,16 @@ async function main() {
   const perImage = [];
   let defaults;
   let methods;
+  let pointingTolerance;
   try {
     const context = await session.browser.createBrowserContext();
     const page = await openPage(context, session.origin, 'quality');
     let tuning;
-    ({ defaults, methods, tuning } = await page.evaluate(() => ({
+    ({ defaults, methods, tuning, pointingTolerance } = await page.evaluate(() => ({
       defaults: window.quality.defaults,
       methods: window.quality.methods,
       tuning: window.quality.tuning,
+      pointingTolerance: window.quality.pointingTolerance,
     })));
     if (METHOD_IDS.length) {
       methods = [...methods, ...tuning];
@@ -145,7 +147,7 @@ async function main() {
       label,
       positiveMassIn: mean(of('positiveMassIn')),
       pointingGame: mean(of('pointingHit')),
-      // Zhang et al.'s count, with TorchRay's 15 px tolerance scaled to these images (1.92 px).
+      // Zhang et al.'s count, with TorchRay's 15 px tolerance scaled to these images.
       pointingGameTolerant: mean(of('pointingHitTolerant')),
       absoluteMassIn: mean(of('absoluteMassIn')),
       insertionAuc: mean(of('insertionAuc')),
@@ -208,7 +210,7 @@ async function main() {
         'method',
         'positive mass on object',
         'pointing game (on the object)',
-        `pointing game (15 px tolerance, scaled: ${((15 / 500) * SIZE).toFixed(2)} px)`,
+        `pointing game (15 px tolerance, scaled: ${(pointingTolerance * SIZE).toFixed(2)} px)`,
         'abs. mass on object',
         'insertion AUC (higher: better)',
         'deletion AUC, to black (lower: better)',

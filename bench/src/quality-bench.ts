@@ -156,19 +156,15 @@ async function insertionDeletion(
  */
 export const POINTING_TOLERANCE = 15 / 500;
 
-/** Each pixel's distance to the nearest object pixel (0 on it), by brute force over the mask. */
-function distanceToObject(mask: ArrayLike<number>, width: number): Float32Array {
-  const out = new Float32Array(mask.length).fill(Infinity);
-  const object: number[] = [];
-  for (let p = 0; p < mask.length; p++) if (mask[p]) object.push(p);
-  for (let p = 0; p < mask.length; p++) {
-    const [x, y] = [p % width, Math.floor(p / width)];
-    for (const q of object) {
-      const d = Math.hypot((q % width) - x, Math.floor(q / width) - y);
-      if (d < out[p]) out[p] = d;
-    }
+/** Pixel p's distance to the nearest object pixel's centre (0 on it; Infinity without one). */
+function distanceToObject(mask: ArrayLike<number>, width: number, p: number): number {
+  const [x, y] = [p % width, Math.floor(p / width)];
+  let distance = Infinity;
+  for (let q = 0; q < mask.length; q++) {
+    if (mask[q])
+      distance = Math.min(distance, Math.hypot((q % width) - x, Math.floor(q / width) - y));
   }
-  return out;
+  return distance;
 }
 
 function massAndPointing(
@@ -193,7 +189,6 @@ function massAndPointing(
     if (map[p] > max) max = map[p];
   }
   const tolerance = POINTING_TOLERANCE * Math.max(width, map.length / width);
-  let distances: Float32Array | null = null;
   let tied = 0;
   let tiedIn = 0;
   let tiedNear = 0;
@@ -201,8 +196,7 @@ function massAndPointing(
     if (map[p] !== max) continue;
     tied++;
     if (mask[p]) tiedIn++;
-    distances ??= distanceToObject(mask, width);
-    if (distances[p] < tolerance) tiedNear++;
+    if (distanceToObject(mask, width, p) < tolerance) tiedNear++;
   }
   return {
     positiveMassIn: positive > 0 ? positiveIn / positive : 0,
@@ -219,13 +213,12 @@ function peakOf(map: Float32Array, mask: ArrayLike<number>, width: number): Peak
     if (map[p] > map[at]) at = p;
     if (mask[p] && map[p] > objectMax) objectMax = map[p];
   }
-  const [x, y] = [at % width, Math.floor(at / width)];
-  let distance = Infinity;
-  for (let p = 0; p < map.length; p++) {
-    if (mask[p])
-      distance = Math.min(distance, Math.hypot((p % width) - x, Math.floor(p / width) - y));
-  }
-  return { x, y, distance, objectRatio: map[at] > 0 ? objectMax / map[at] : 0 };
+  return {
+    x: at % width,
+    y: Math.floor(at / width),
+    distance: distanceToObject(mask, width, at),
+    objectRatio: map[at] > 0 ? objectMax / map[at] : 0,
+  };
 }
 
 /** A seeded PRNG (mulberry32), so the random map is the same every run. */
@@ -464,6 +457,8 @@ const api = {
     id,
     label,
   })),
+  /** POINTING_TOLERANCE, for the table's heading. */
+  pointingTolerance: POINTING_TOLERANCE,
   evaluate,
   picture,
 };

@@ -74,8 +74,9 @@ function cellError(a: PathNode, b: PathNode): number {
  * completeness error is exactly the sum of the cells' errors, so with `tolerance` the run stops
  * at the first grid within it: of at least MIN_TOLERANCE_STEPS segments (as the uniform rule),
  * or a coarser one whose cells' |errors| add up to within it too (a bound that no cancellation
- * between cells can meet by luck); without a tolerance, at `steps` segments. The weights are the trapezoid's on the final grid, (alpha[i + 1] -
- * alpha[i - 1]) / 2, summing to 1: exact on a linear model. Each node's gradient is kept
+ * between cells can meet by luck); without a tolerance, at `steps` segments. The weights are the
+ * trapezoid's on the final grid, (alpha[i + 1] - alpha[i - 1]) / 2, summing to 1: exact on a
+ * linear model. Each node's gradient is kept
  * (ADAPTIVE_MEMORY_BUDGET bounds them) since halving a cell changes its ends' weights.
  */
 export async function adaptiveIntegratedGradients(
