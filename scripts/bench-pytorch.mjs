@@ -10,7 +10,9 @@
 //      completeness error, and what the adaptive rule spends (gradient evaluations + forward
 //      probes) for the same error.
 //   4. Time to a 5%-error explanation: PyTorch's ms per evaluation times the uniform evaluations
-//      the same model needs, ours measured end to end (prediction + adaptive IG), and the ratio.
+//      the same model needs; ours measured end to end (prediction + adaptive IG) by the engine on
+//      one core and by the built element with 1 and N workers (the adaptive rule's helpers); the
+//      ratio is the element's with N workers.
 //   5. Where the time goes: tf.profile of one batch per backend, top kernels and their share.
 //   6. The page's main thread (bench/src/main-thread.ts): a cold run of the built element per
 //      architecture, 1 and N workers, its defaults (trapezoid, 50 steps, batch auto, coarse maps)
@@ -264,6 +266,26 @@ async function main() {
       }
     };
 
+    // The built element through the worker pool, 1 and N workers (N: this machine's cores).
+    const elementRuns = async (url, run, onCount) => {
+      const runs = {};
+      for (const count of [...new Set([1, availableParallelism()])]) {
+        onCount(count);
+        try {
+          runs[count] = await page.evaluate(
+            (u, i, r, n) => window.perf.runPooled(u, i, r, n),
+            url,
+            imageUrl,
+            run,
+            count,
+          );
+        } catch (error) {
+          runs[count] = { error: message(error) };
+        }
+      }
+      return runs;
+    };
+
     // 2. ms per evaluation, WASM, batch tuned: a warm-up run, then one of 2 batches.
     for (const arch of zooOnly ? [] : ARCHITECTURES) {
       const url = urlOf(arch.ours);
@@ -295,22 +317,10 @@ async function main() {
       // trapezoid, so the prediction and the messages weigh as they do there).
       out.workers = {};
       if (out.batch) {
-        const counts = [...new Set([1, availableParallelism()])];
-        for (const count of counts) {
-          log('ours', arch.torch, 'element,', count, 'worker(s)');
-          const run = { backend: out.backend, batchSize: out.batch };
-          try {
-            out.workers[count] = await page.evaluate(
-              (u, i, r, n) => window.perf.runPooled(u, i, r, n),
-              url,
-              imageUrl,
-              run,
-              count,
-            );
-          } catch (error) {
-            out.workers[count] = { error: message(error) };
-          }
-        }
+        const run = { backend: out.backend, batchSize: out.batch };
+        out.workers = await elementRuns(url, run, (count) =>
+          log('ours', arch.torch, 'element,', count, 'worker(s)'),
+        );
       }
     }
 
@@ -334,6 +344,21 @@ async function main() {
           'error',
           adaptive.relativeError,
         );
+        // The same explanation as a page gets it: the built element, 1 and N workers (N: this
+        // machine's cores; the adaptive rule's helpers evaluate part of each round's points).
+        const run = {
+          backend: adaptive.backend,
+          batchSize,
+          method: 'adaptive',
+          steps: MAX_STEPS,
+          tolerance: TOLERANCE,
+        };
+        const element = zooOnly
+          ? {}
+          : await elementRuns(url, run, (count) =>
+              log('zoo', path, 'element,', count, 'worker(s)'),
+            );
+        const elementN = element[availableParallelism()];
         const torchName = TORCH_OF.find(([re]) => re.test(path))?.[1];
         const torchMs = torch.models?.[torchName]?.msPerEvaluation;
         const uniformEvaluations = uniform.steps === null ? null : uniform.steps + 1;
@@ -356,7 +381,11 @@ async function main() {
             costRatioBelow: (adaptive.evaluations + adaptive.probes) / uniformAtLeast,
             ...(torchMs && { torchMsTo5AtLeast: torchMs * uniformAtLeast }),
           }),
-          oursMsTo5: adaptive.relativeError <= TOLERANCE ? adaptive.ms : null,
+          element,
+          engineMsTo5: adaptive.relativeError <= TOLERANCE ? adaptive.ms : null,
+          // Ours: the element on every core, end to end (prediction, messages, adaptive IG).
+          oursMsTo5:
+            elementN?.ms !== undefined && elementN.relativeError <= TOLERANCE ? elementN.ms : null,
         };
       } catch (error) {
         results.zoo[path] = { error: message(error) };
@@ -464,6 +493,15 @@ async function main() {
   results.wallSeconds = (Date.now() - started) / 1000;
   await writeJson(OUT, results);
   console.log(report(results));
+}
+
+/** The element's adaptive run with `count` workers: "ms (N workers)", or why there is none. */
+function elementCell(element = {}, count) {
+  const run = element[count];
+  if (!run) return '–';
+  if (run.error) return run.error.slice(0, 60);
+  const error = run.relativeError <= TOLERANCE ? '' : `, error ${percent(run.relativeError)}`;
+  return `${fixed(run.ms)} (${count} worker${count === 1 ? '' : 's'}${error})`;
 }
 
 /** "ms (N workers, speed-up over the element with 1)" from the pooled element runs. */
@@ -574,12 +612,14 @@ function report(r) {
         'adaptive / uniform',
         'adaptive error',
         'PyTorch ms to 5%',
-        'ours ms to 5%',
+        'ours ms to 5%: engine (1 core)',
+        'element, 1 worker',
+        'element, N workers',
         'ours / PyTorch',
       ],
       Object.entries(r.zoo).map(([path, z]) =>
         z.error
-          ? [path, z.error, '', '', '', '', '', '']
+          ? [path, z.error, '', '', '', '', '', '', '', '']
           : [
               path,
               z.uniformEvaluations ?? `> ${MAX_STEPS + 1}`,
@@ -595,7 +635,9 @@ function report(r) {
                 : z.torchMsTo5AtLeast
                   ? `> ${fixed(z.torchMsTo5AtLeast)}`
                   : '–',
-              z.oursMsTo5 === null ? '–' : fixed(z.oursMsTo5),
+              z.engineMsTo5 == null ? '–' : fixed(z.engineMsTo5),
+              elementCell(z.element, 1),
+              elementCell(z.element, Math.max(...Object.keys(z.element ?? {}).map(Number), 0)),
               z.torchMsTo5 && z.oursMsTo5
                 ? `${fixed(z.oursMsTo5 / z.torchMsTo5, 2)}x`
                 : z.torchMsTo5AtLeast && z.oursMsTo5

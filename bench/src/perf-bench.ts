@@ -144,12 +144,13 @@ type PooledElement = HTMLElement & { explain(): Promise<IgResult> };
 /**
  * The built element (the driver's dist/ snapshot next to this bundle) with IgExplainer.workers =
  * `workers`: a warm-up run (workers start, models load), then one timed run; ms per path point
- * evaluated, prediction and messaging included.
+ * evaluated, prediction and messaging included, and the run's relative completeness error.
  */
 async function runPooled(
   url: string,
   imageUrl: string,
-  run: Pick<PerfRun, 'backend' | 'batchSize'> & Partial<Pick<PerfRun, 'method' | 'steps'>>,
+  run: Pick<PerfRun, 'backend' | 'batchSize'> &
+    Partial<Pick<PerfRun, 'method' | 'steps' | 'tolerance'>>,
   workers: number,
 ) {
   await import(/* @vite-ignore */ new URL('./dist/ig-explainer.js', import.meta.url).href);
@@ -165,6 +166,7 @@ async function runPooled(
     method: run.method,
     steps: run.steps === undefined ? undefined : String(run.steps),
     'batch-size': String(run.batchSize),
+    tolerance: run.tolerance == null ? undefined : String(run.tolerance),
   };
   for (const [name, value] of Object.entries(attributes)) {
     if (value !== undefined) element.setAttribute(name, value);
@@ -175,10 +177,12 @@ async function runPooled(
     const start = performance.now();
     const result = await element.explain();
     const ms = performance.now() - start;
+    const evaluations = result.evaluations ?? result.path.alphas.length;
     return {
       ms,
-      evaluations: result.path.alphas.length,
-      msPerEvaluation: ms / result.path.alphas.length,
+      evaluations,
+      msPerEvaluation: ms / evaluations,
+      relativeError: result.delta / Math.abs(result.scoreInput - result.scoreBaseline),
     };
   } finally {
     element.remove();

@@ -10,7 +10,7 @@ import { sha256Hex } from '../shared/sha256.js';
 import { decodeImage, imageUrl } from './decode-image.js';
 import type { ExplainCallbacks, Runtime } from './runtime.js';
 import { pool, sharedRuntime } from './worker-lifecycle.js';
-import { sharesFor } from './worker-pool.js';
+import { helpersFor, sharesFor } from './worker-pool.js';
 
 export type { ExplainCallbacks } from './runtime.js';
 export { runtimeThread, terminateWorker } from './worker-lifecycle.js';
@@ -105,6 +105,17 @@ export async function explain(
         signal,
       );
       return { ...pooled, imageSha256: await imageSha256 };
+    } catch (error) {
+      throw signal.aborted ? abortError() : error;
+    } finally {
+      bitmaps.forEach((b) => b.close());
+    }
+  }
+  const helpers = target.thread === 'worker' ? helpersFor(request) : 0;
+  if (helpers > 0) {
+    try {
+      const helped = await pool.assisted(request, helpers, guarded, signal);
+      return { ...helped, imageSha256: await imageSha256 };
     } catch (error) {
       throw signal.aborted ? abortError() : error;
     } finally {

@@ -70,6 +70,11 @@ export class Runtime {
     return this.nextId++;
   }
 
+  /** A message that expects no reply. */
+  notify(message: ClientMessage): void {
+    if (!this.failed) this.port.postMessage(message);
+  }
+
   /** Drops request `id`: no callback runs for it any more; the worker stops it. */
   cancel(id: number): void {
     if (!this.pending.delete(id)) return;
@@ -109,6 +114,10 @@ export class Runtime {
       case 'result':
         this.pending.delete(message.id);
         pending.resolve(message.result);
+        break;
+      case 'assisted':
+        this.pending.delete(message.id);
+        pending.resolve(message.points);
         break;
       case 'error':
         this.pending.delete(message.id);

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { IgMethod, IgPath, IgProgressDetail } from '../shared/types.js';
 import { IgError, abortError } from '../shared/types.js';
-import { asIgError, explainedOutput, withTapeRelease, yieldToEventLoop } from './gradients.js';
+import { asIgError, explainedOutput, yieldToEventLoop } from './gradients.js';
 import {
   checkOptions,
   integratedGradients,
@@ -15,6 +15,7 @@ import {
   type IntegratedGradientsOptions,
   type IntegratedGradientsResult,
 } from './integrated-gradients.js';
+import { evaluatePoints, type EvaluatedPoints } from './path-points.js';
 import { straightPath } from './paths/path.js';
 import { traceIndices } from './paths/trace.js';
 import type { Classifier } from './preprocess.js';
@@ -98,25 +99,7 @@ export async function adaptiveIntegratedGradients(
   try {
     const factor = curve.factor ? ((await curve.factor.data()) as Float32Array) : null;
     const nodes: PathNode[] = [];
-    const evaluate = async (alphas: number[]): Promise<void> => {
-      const batch = tf.tidy(() => {
-        const points = curve.points(alphas);
-        const { value, grad } = withTapeRelease(() => tf.valueAndGrad(explained)(points));
-        explained.check();
-        const readout = tf.stack([value, tf.mean(tf.abs(grad), [1, 2, 3])]);
-        return { integrand: curve.integrand(grad as tf.Tensor4D, alphas), readout };
-      });
-      let values: Float32Array;
-      let integrands: Float32Array;
-      try {
-        [values, integrands] = (await Promise.all([
-          batch.readout.data(),
-          batch.integrand.data(),
-        ])) as [Float32Array, Float32Array];
-      } finally {
-        batch.readout.dispose();
-        batch.integrand.dispose();
-      }
+    const add = (alphas: readonly number[], { values, integrands }: EvaluatedPoints) => {
       alphas.forEach((alpha, i) => {
         const integrand = integrands.subarray(i * size, (i + 1) * size);
         let slope = 0;
@@ -131,6 +114,40 @@ export async function adaptiveIntegratedGradients(
       });
       nodes.sort((a, b) => a.alpha - b.alpha);
     };
+    const between = async () => {
+      report(onProgress, nodes, total);
+      await yieldToEventLoop();
+      if (signal?.aborted) throw abortError();
+    };
+    const here = async (alphas: readonly number[]) => {
+      for (let from = 0; from < alphas.length; from += batchSize) {
+        if (from > 0) await between();
+        const batch = alphas.slice(from, from + batchSize);
+        add(batch, await evaluatePoints(explained, curve, batch));
+      }
+    };
+    // A round's points, split evenly between this worker (the larger parts, a batch at a time)
+    // and the helpers ready now; what a helper could not evaluate is evaluated here after.
+    const at = { run: options.run ?? 0, target: options.target };
+    const evaluate = async (alphas: readonly number[]) => {
+      const helpers = (options.helpers ?? []).filter((helper) => helper.usable);
+      const [own, ...others] = splitEvenly(alphas, helpers.length + 1);
+      const remote = others.map((part, i) =>
+        helpers[i].evaluate(part, at, signal).then(
+          (points): readonly number[] => {
+            add(part, points);
+            return [];
+          },
+          () => part,
+        ),
+      );
+      await here(own);
+      const left = (await Promise.all(remote)).flat();
+      if (left.length > 0) {
+        await between();
+        await here(left);
+      }
+    };
 
     const start = Math.min(steps, ADAPTIVE_START);
     const pending = Array.from({ length: start + 1 }, (_, k) => k / start);
@@ -138,14 +155,7 @@ export async function adaptiveIntegratedGradients(
     for (;;) {
       // The pending points, a batch at a time, then the grid they make is checked.
       let partial: IgProgressDetail['partial'];
-      for (let from = 0; from < pending.length; from += batchSize) {
-        await evaluate(pending.slice(from, from + batchSize));
-        if (from + batchSize < pending.length) {
-          report(onProgress, nodes, total);
-          await yieldToEventLoop();
-          if (signal?.aborted) throw abortError();
-        }
-      }
+      await evaluate(pending);
       pending.length = 0;
       const segments = nodes.length - 1;
       const cells = nodes.slice(1).map((b, k) => ({ k, error: cellError(nodes[k], b) }));
@@ -297,6 +307,19 @@ function traceOf(nodes: readonly PathNode[], factor: Float32Array | null, size: 
     return scaled(accumulated, factor);
   });
   return { points, attributions };
+}
+
+/** `items` in `parts` contiguous parts of sizes as equal as can be, the larger first; none empty. */
+export function splitEvenly<T>(items: readonly T[], parts: number): T[][] {
+  const base = Math.floor(items.length / parts);
+  const extra = items.length % parts;
+  const split: T[][] = [];
+  for (let i = 0, from = 0; i < parts; i++) {
+    const to = from + base + (i < extra ? 1 : 0);
+    if (to > from || i === 0) split.push(items.slice(from, to));
+    from = to;
+  }
+  return split;
 }
 
 /** Refuses a `steps` whose kept gradients would exceed ADAPTIVE_MEMORY_BUDGET. */

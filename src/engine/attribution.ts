@@ -92,6 +92,7 @@ export async function attribute(
         const run = copy * starts + start;
         const runOptions: IntegratedGradientsOptions = {
           ...options,
+          run,
           // The given score is the clean image's.
           scoreInput: noisy ? undefined : options.scoreInput,
           partials: options.partials && run === 0,

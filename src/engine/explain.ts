@@ -1,7 +1,7 @@
 // One explanation, end to end: model (loaded once per URL), labels, image, prediction, target,
 // baseline and Integrated Gradients, with the timings and the backend and thread it ran on.
 import * as tf from '@tensorflow/tfjs';
-import type { ExplainRequest } from '../shared/protocol.js';
+import type { ExplainRequest, PointReply, PointRequest } from '../shared/protocol.js';
 import type {
   IgBackend,
   IgModelLoadDetail,
@@ -15,6 +15,7 @@ import { raceAbort } from '../shared/bounded-fetch.js';
 import { DEFAULT_NOISE_LEVEL, DEFAULT_PATH } from '../shared/defaults.js';
 import { attribute } from './attribution.js';
 import { makeBaselines } from './baseline-set.js';
+import { servePoints, type PointHelper, type PointPort } from './point-helpers.js';
 import { imageToTensor } from './image.js';
 import { loadLabels, prefetchLabels } from './labels.js';
 import { loadModel, type LoadedModel } from './model-loader.js';
@@ -37,6 +38,8 @@ export interface ExplainHooks {
 export interface ExplainEnvironment {
   backend: IgBackend;
   thread: IgThread;
+  /** The pool's other workers, which take part of the adaptive rule's points (point-helpers.ts). */
+  helpers?: readonly PointHelper[];
 }
 
 interface SharedLoad {
@@ -62,9 +65,7 @@ export class Explainer {
     signal: AbortSignal,
   ): Promise<IgResult> {
     const start = performance.now();
-    const bitmaps = [request.image, request.baseline, ...(request.baselines ?? [])].filter(
-      (b): b is ImageBitmap => typeof b === 'object' && b !== null,
-    );
+    const bitmaps = bitmapsOf(request);
     try {
       checkAborted(signal);
       const model = await this.model(request, env.backend, hooks, signal);
@@ -87,20 +88,7 @@ export class Explainer {
           : await this.labelsFor(request, head.numClasses, signal);
       checkAborted(signal);
 
-      // The model's own probability, or the tensor before its softmax or sigmoid: never a
-      // softmax applied twice (model-output.ts). IG explains this column as it is.
-      const explained = withInputRange(head.scores(request.output), request.inputRange);
-      const probabilityOf =
-        request.output === 'probability'
-          ? explained
-          : withInputRange(head.scores('probability'), request.inputRange);
-      // A one-channel model is fed luma and attributed on that channel.
-      const onGrid = (bitmap: ImageBitmap, what: 'image' | 'baseline') =>
-        tf.tidy(() => {
-          const decoded = imageToTensor(bitmap, undefined, what);
-          const fitted = fitImage(decoded, model.height, model.width, request.fit);
-          return model.channels === 1 ? toLuma(fitted) : fitted;
-        });
+      const { explained, probabilityOf, onGrid } = inputsOf(request, model, head);
       const image = onGrid(request.image, 'image');
       let baselines: tf.Tensor3D[] = [];
       try {
@@ -109,20 +97,9 @@ export class Explainer {
         hooks.onPrediction?.(topK(probabilities, labels, request.topK));
         const target = resolveTarget(request.target, probabilities, labels);
 
-        baselines = tf.tidy(() => {
-          const kinds = (request.baselines ?? [request.baseline]).map((kind) =>
-            typeof kind === 'string' ? kind : onGrid(kind, 'baseline'),
-          );
-          return makeBaselines(kinds, image, request.seed);
-        });
+        baselines = baselinesOf(request, image, onGrid);
         const attributionStart = performance.now();
-        const batchSize =
-          request.batchSize === 'auto'
-            ? autoBatchSize(env.backend, model.height, model.width)
-            : request.batchSize;
-        if (request.batchSize !== 'auto') {
-          checkBatchMemory(batchSize, request.steps + 1, model.height, model.width);
-        }
+        const batchSize = batchSizeOf(request, env.backend, model);
         const ig = await attribute(explained, image, baselines, {
           path: request.path ?? DEFAULT_PATH,
           noiseSamples: request.noiseSamples ?? 0,
@@ -139,6 +116,7 @@ export class Explainer {
             schedule: shareSchedule(request.method, request.steps, request.share),
           }),
           partials: true,
+          helpers: env.helpers,
           // The path view's snapshots, when it is shown; a pool's share holds only part of the path.
           trace: request.pathTrace === true && !request.share,
           // The prediction's pass was the forward pass at the image: not run again.
@@ -181,6 +159,53 @@ export class Explainer {
         tf.dispose(baselines);
       }
     } finally {
+      for (const bitmap of bitmaps) bitmap.close();
+    }
+  }
+
+  /**
+   * Helps another worker's adaptive run of `request`: evaluates the path points it sends on
+   * `port` (point-helpers.ts) with this worker's copy of the model, image and baselines, until
+   * that run says it is done. Resolves with the points evaluated.
+   */
+  async assist(
+    request: ExplainRequest,
+    backend: IgBackend,
+    port: PointPort<PointReply, PointRequest>,
+    signal: AbortSignal,
+  ): Promise<number> {
+    const bitmaps = bitmapsOf(request);
+    let image: tf.Tensor3D | null = null;
+    let baselines: tf.Tensor3D[] = [];
+    try {
+      checkAborted(signal);
+      const model = await this.model(request, backend, {}, signal);
+      checkAborted(signal);
+      const head = chooseHead(model.heads, request.modelOutput, model.url);
+      const { explained, onGrid } = inputsOf(request, model, head);
+      image = onGrid(request.image, 'image');
+      baselines = baselinesOf(request, image, onGrid);
+      for (const bitmap of bitmaps) bitmap.close();
+      return await servePoints(
+        port,
+        {
+          classifier: explained,
+          image,
+          baselines,
+          noiseSamples: request.noiseSamples ?? 0,
+          noiseLevel: request.noiseLevel ?? DEFAULT_NOISE_LEVEL,
+          seed: request.seed,
+          batchSize: batchSizeOf(request, backend, model),
+        },
+        signal,
+      );
+    } catch (error) {
+      port.postMessage({ type: 'failed', message: String(error) });
+      port.close();
+      throw error;
+    } finally {
+      image?.dispose();
+      tf.dispose(baselines);
       for (const bitmap of bitmaps) bitmap.close();
     }
   }
@@ -310,6 +335,58 @@ function nonFiniteGradient(url: string): IgError {
       'with the image cannot be explained.',
     'model-url',
   );
+}
+
+/** The request's decoded images (closed once on the model's grid). */
+function bitmapsOf(request: ExplainRequest): ImageBitmap[] {
+  return [request.image, request.baseline, ...(request.baselines ?? [])].filter(
+    (b): b is ImageBitmap => typeof b === 'object' && b !== null,
+  );
+}
+
+/**
+ * What IG explains of `head` and how images reach the model's grid: the model's own probability,
+ * or the tensor before its softmax or sigmoid (never a softmax applied twice, model-output.ts),
+ * as the request asks; a one-channel model is fed luma and attributed on that channel.
+ */
+function inputsOf(
+  request: ExplainRequest,
+  model: LoadedModel,
+  head: ReturnType<typeof chooseHead>,
+) {
+  const explained = withInputRange(head.scores(request.output), request.inputRange);
+  const probabilityOf =
+    request.output === 'probability'
+      ? explained
+      : withInputRange(head.scores('probability'), request.inputRange);
+  const onGrid = (bitmap: ImageBitmap, what: 'image' | 'baseline') =>
+    tf.tidy(() => {
+      const decoded = imageToTensor(bitmap, undefined, what);
+      const fitted = fitImage(decoded, model.height, model.width, request.fit);
+      return model.channels === 1 ? toLuma(fitted) : fitted;
+    });
+  return { explained, probabilityOf, onGrid };
+}
+
+/** The request's baselines on the model's grid (named ones made from `image`). */
+function baselinesOf(
+  request: ExplainRequest,
+  image: tf.Tensor3D,
+  onGrid: ReturnType<typeof inputsOf>['onGrid'],
+): tf.Tensor3D[] {
+  return tf.tidy(() => {
+    const kinds = (request.baselines ?? [request.baseline]).map((kind) =>
+      typeof kind === 'string' ? kind : onGrid(kind, 'baseline'),
+    );
+    return makeBaselines(kinds, image, request.seed);
+  });
+}
+
+/** Path points per pass: `batch-size` as given (checked against memory), or the automatic one. */
+function batchSizeOf(request: ExplainRequest, backend: IgBackend, model: LoadedModel): number {
+  if (request.batchSize === 'auto') return autoBatchSize(backend, model.height, model.width);
+  checkBatchMemory(request.batchSize, request.steps + 1, model.height, model.width);
+  return request.batchSize;
 }
 
 function checkAborted(signal: AbortSignal): void {

@@ -11,6 +11,7 @@ import type {
 } from '../shared/types.js';
 import { IgError, abortError } from '../shared/types.js';
 import type { ExplainedOutput } from './gradients.js';
+import type { PointHelper } from './point-helpers.js';
 import { asIgError, explainedOutput, withTapeRelease, yieldToEventLoop } from './gradients.js';
 import { schedule, type RefinementLevel, type Schedule } from './integration-rules.js';
 import { straightPath, type IntegrationPath } from './paths/path.js';
@@ -44,6 +45,10 @@ export interface IntegratedGradientsOptions {
   schedule?: Schedule;
   /** Keep the attribution accumulated up to some path points (`pathTrace`, the path view's). */
   trace?: boolean;
+  /** The adaptive rule's helpers (point-helpers.ts): each round's points are shared with them. */
+  helpers?: readonly PointHelper[];
+  /** Which of attribute()'s runs this is (a helper rebuilds that run's path); default 0. */
+  run?: number;
   /** Called after every batch; `stepsDone`/`stepsTotal` count path points evaluated. */
   onProgress?: (progress: IgProgressDetail) => void;
 }

@@ -37,10 +37,41 @@ export interface ExplainRequest extends Omit<RequestOptions, 'baseline'> {
    * up to 8 MB a result, so only when `view` lists `path` (options-view.ts, `wantsPathTrace`).
    */
   pathTrace?: boolean;
+  /**
+   * The adaptive rule's helpers: one port to each other worker of the pool, which evaluates the
+   * path points this run sends it (PointRequest, PointReply). Only `method="adaptive"` on the
+   * straight path uses them; the run is the same without.
+   */
+  helpers?: MessagePort[];
 }
 
 export type ClientMessage =
-  { type: 'explain'; id: number; request: ExplainRequest } | { type: 'cancel'; id: number };
+  | { type: 'explain'; id: number; request: ExplainRequest }
+  | { type: 'cancel'; id: number }
+  /**
+   * Evaluate path points of another worker's run of `request` (its image, baseline, model and
+   * options) as they arrive on `port`, until that run says `done`, or this request is cancelled.
+   */
+  | { type: 'assist'; id: number; request: ExplainRequest; port: MessagePort }
+  /** Helper `helper` of run `id` stopped (its worker died): its points are evaluated there. */
+  | { type: 'helper-lost'; id: number; helper: number };
+
+/** From a run to one of its helpers, on the port between them. */
+export type PointRequest =
+  /** The gradients at `alphas` of `target`'s output on the straight path of run `run`. */
+  { type: 'points'; seq: number; run: number; target: number; alphas: number[] } | { type: 'done' };
+
+/** From a helper to the run it helps. */
+export type PointReply =
+  /** The helper has its model, image and baselines, and takes points. */
+  | { type: 'ready' }
+  /**
+   * Request `seq`'s points in its order: `values` holds their scores then their mean |gradient|;
+   * `integrands` their integrands, one image after another (both buffers transferred).
+   */
+  | { type: 'evaluated'; seq: number; values: Float32Array; integrands: Float32Array }
+  /** Request `seq` failed, or (no `seq`) the helper takes no points at all. */
+  | { type: 'failed'; seq?: number; message: string };
 
 export type WorkerMessage =
   /** The worker's script has loaded and serves requests (sent once, first). */
@@ -51,6 +82,8 @@ export type WorkerMessage =
   | ({ type: 'progress'; id: number } & IgProgressDetail)
   /** `result.attributions.buffer` is transferred. */
   | { type: 'result'; id: number; result: IgResult }
+  /** An `assist` request ended: the run it helped is done; `points` it evaluated. */
+  | { type: 'assisted'; id: number; points: number }
   | {
       type: 'error';
       id: number;

@@ -1,6 +1,7 @@
 // The worker side of the protocol: one explanation at a time, the rest queued; cancel by id.
 import * as tf from '@tensorflow/tfjs';
 import { Explainer } from '../engine/explain.js';
+import { PointHelper } from '../engine/point-helpers.js';
 import type { ClientMessage, ExplainRequest, WorkerMessage } from '../shared/protocol.js';
 import type { IgErrorCode, IgThread } from '../shared/types.js';
 import { isIgError } from '../shared/types.js';
@@ -34,6 +35,10 @@ interface Job {
   id: number;
   request: ExplainRequest;
   controller: AbortController;
+  /** An `assist` request: the port of the run it helps. */
+  assists?: MessagePort;
+  /** An explanation's helpers (request.helpers): the pool's other workers. */
+  helpers: PointHelper[];
 }
 
 /**
@@ -61,7 +66,7 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
     }
   }
 
-  async function run({ id, request, controller }: Job): Promise<void> {
+  async function run({ id, request, controller, assists, helpers }: Job): Promise<void> {
     const { signal } = controller;
     // After a cancel the client has rejected already: nothing more is sent for this id.
     const send = (message: WorkerMessage, transfer: Transferable[] = []) => {
@@ -70,9 +75,14 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
     try {
       const backend = await useBackend(request.backend, options);
       if (backend === 'webgl') watchContext();
+      if (assists) {
+        const points = await explainer.assist(request, backend, assists, signal);
+        send({ type: 'assisted', id, points });
+        return;
+      }
       const result = await explainer.explain(
         request,
-        { backend, thread: options.thread },
+        { backend, thread: options.thread, helpers },
         {
           onModelProgress: (fraction) => send({ type: 'model-progress', id, fraction }),
           onModelLoad: (detail) => send({ type: 'model-load', id, detail }),
@@ -85,6 +95,8 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
         },
         signal,
       );
+      // The helpers are done before the page hears of the result.
+      for (const helper of helpers) helper.close();
       const buffers = [
         result.attributions.buffer,
         result.regionMap?.buffer,
@@ -96,8 +108,11 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
       );
     } catch (error) {
       closeImages(request);
+      assists?.close();
       const { code, message, name, attribute } = describe(error);
       send({ type: 'error', id, code, message, name, attribute });
+    } finally {
+      for (const helper of helpers) helper.close();
     }
   }
 
@@ -106,8 +121,15 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
     const message = event.data;
     if (stopped) return;
     switch (message.type) {
-      case 'explain': {
-        const job = { id: message.id, request: message.request, controller: new AbortController() };
+      case 'explain':
+      case 'assist': {
+        const job: Job = {
+          id: message.id,
+          request: message.request,
+          controller: new AbortController(),
+          helpers: (message.request.helpers ?? []).map((port) => new PointHelper(port)),
+          ...(message.type === 'assist' && { assists: message.port }),
+        };
         jobs.set(job.id, job);
         // The model downloads before the job queues: a stalled one never holds back another's run.
         const { signal } = job.controller;
@@ -116,7 +138,7 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
         void explainer.prefetch(job.request, signal, progress).then(() => {
           if (stopped || signal.aborted) {
             jobs.delete(job.id);
-            closeImages(job.request);
+            drop(job);
             return;
           }
           queue.push(job);
@@ -132,10 +154,13 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
         if (queued >= 0) {
           queue.splice(queued, 1);
           jobs.delete(job.id);
-          closeImages(job.request);
+          drop(job);
         }
         break;
       }
+      case 'helper-lost':
+        jobs.get(message.id)?.helpers[message.helper]?.lose();
+        break;
     }
   });
 
@@ -170,7 +195,7 @@ export function serve(endpoint: Endpoint, options: ServeOptions): () => void {
   const stop = () => {
     stopped = true;
     for (const job of jobs.values()) job.controller.abort();
-    for (const job of queue.splice(0)) closeImages(job.request);
+    for (const job of queue.splice(0)) drop(job);
     jobs.clear();
     // Let the running explanation unwind (it frees its tensors) before the models go.
     const drain = () => (running ? setTimeout(drain, 10) : explainer.dispose());
@@ -190,6 +215,13 @@ export function webglContext(): GlContext | null {
   if (currentBackend() !== 'webgl') return null;
   const backend = tf.backend() as { gpgpu?: { gl?: GlContext } };
   return backend.gpgpu?.gl ?? null;
+}
+
+/** A job that never runs: its images closed, its ports too. */
+function drop(job: Job): void {
+  closeImages(job.request);
+  job.assists?.close();
+  for (const helper of job.helpers) helper.close();
 }
 
 function closeImages(request: ExplainRequest): void {

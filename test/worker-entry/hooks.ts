@@ -24,11 +24,16 @@ let current: Worker | null = null;
 const live: Worker[] = [];
 let started = 0;
 const errors: string[] = [];
+const assisted: { worker: number; points: number }[] = [];
 const remember = (worker: Worker) => {
   current = worker;
   live.push(worker);
   started += 1;
   const index = started;
+  worker.addEventListener('message', (event: MessageEvent<{ type?: string; points?: number }>) => {
+    if (event.data?.type === 'assisted')
+      assisted.push({ worker: index, points: event.data.points! });
+  });
   worker.addEventListener('error', (event) =>
     errors.push(`worker ${index}: ${event.message || 'error'}`),
   );
@@ -79,6 +84,14 @@ export function liveWorkerCount(): number {
 /** How many ig-explainer workers this page started so far. */
 export function startedWorkerCount(): number {
   return started;
+}
+
+/**
+ * The `assisted` replies workers sent so far (a helper of an adaptive run that ended): which
+ * worker (its start number, 1 = the first this page started) and how many points it evaluated.
+ */
+export function assistedReplies(): { worker: number; points: number }[] {
+  return [...assisted];
 }
 
 /** The errors ig-explainer workers reported so far (a crash, a script that failed to load). */
