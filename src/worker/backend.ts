@@ -83,11 +83,20 @@ export function currentBackend(): IgBackend | null {
 }
 let wasmRegistered: Promise<void> | null = null;
 
-/** Makes `choice` the active TF.js backend and returns which one that is. */
-export async function useBackend(
-  choice: IgBackendChoice,
-  options: BackendOptions,
-): Promise<IgBackend> {
+let switching: Promise<unknown> = Promise.resolve();
+
+/**
+ * Makes `choice` the active TF.js backend and returns which one that is. Calls run one after
+ * another: two tf.setBackend calls at once can leave one backend's kernels running on the
+ * other's state.
+ */
+export function useBackend(choice: IgBackendChoice, options: BackendOptions): Promise<IgBackend> {
+  const next = switching.then(() => switchTo(choice, options));
+  switching = next.catch(() => {});
+  return next;
+}
+
+async function switchTo(choice: IgBackendChoice, options: BackendOptions): Promise<IgBackend> {
   const reasons: string[] = [];
   for (const backend of (choice === 'auto' ? autoOrder() : ORDER[choice]) ?? []) {
     if (current === backend) return backend;

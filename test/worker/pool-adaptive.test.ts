@@ -72,7 +72,9 @@ describe('worker pool: the adaptive rule on every worker', function () {
   before(async () => {
     terminateWorker();
     // Both workers started and holding the model, as on a page that explained once already.
+    const before = assistedReplies().length;
     await withWorkers(2, adaptive());
+    await helperPoints(before);
     await allWorkerMemory();
   });
   afterEach(() => {
