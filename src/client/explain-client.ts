@@ -10,7 +10,8 @@ import { sha256Hex } from '../shared/sha256.js';
 import { decodeImage, imageUrl } from './decode-image.js';
 import type { ExplainCallbacks, Runtime } from './runtime.js';
 import { pool, sharedRuntime } from './worker-lifecycle.js';
-import { helpersFor, sharesFor } from './worker-pool.js';
+import { assisted, helpersFor } from './pool-helpers.js';
+import { sharesFor } from './worker-pool.js';
 
 export type { ExplainCallbacks } from './runtime.js';
 export { runtimeThread, terminateWorker } from './worker-lifecycle.js';
@@ -114,7 +115,7 @@ export async function explain(
   const helpers = target.thread === 'worker' ? helpersFor(request) : 0;
   if (helpers > 0) {
     try {
-      const helped = await pool.assisted(request, helpers, guarded, signal);
+      const helped = await assisted(pool, request, helpers, guarded, signal);
       return { ...helped, imageSha256: await imageSha256 };
     } catch (error) {
       throw signal.aborted ? abortError() : error;

@@ -3,7 +3,7 @@
 // slot 0 is the client's shared worker, so one worker behaves exactly as without a pool.
 import { pageOptions, type IgWorkers } from '../shared/page-options.js';
 import type { ClientMessage, ExplainRequest } from '../shared/protocol.js';
-import type { IgBaselineKind, IgPath, IgProgressDetail, IgResult } from '../shared/types.js';
+import type { IgPath, IgProgressDetail, IgResult } from '../shared/types.js';
 import { abortError } from '../shared/types.js';
 import type { ExplainCallbacks } from './explain-client.js';
 import { runShares } from './pool-schedule.js';
@@ -62,15 +62,6 @@ export function sharesFor(request: Omit<ExplainRequest, 'image' | 'baseline'>): 
     !request.regions &&
     !request.pathTrace;
   return fixedSum ? Math.max(1, Math.min(poolSize(), request.steps)) : 1;
-}
-
-/**
- * How many of the pool's other workers help a run that is not split into shares: the adaptive
- * rule on the straight path sends part of each round's points to every one (point-helpers.ts).
- */
-export function helpersFor(request: Omit<ExplainRequest, 'image' | 'baseline'>): number {
-  const assisted = request.method === 'adaptive' && (request.path ?? 'straight') === 'straight';
-  return assisted ? poolSize() - 1 : 0;
 }
 
 export class WorkerPool {
@@ -177,92 +168,6 @@ export class WorkerPool {
     return combine(results);
   }
 
-  /**
-   * One run on slot 0 helped by slots 1..count (helpersFor): each helper gets a copy of the
-   * request and one end of a channel whose other end the run holds. A helper whose worker is
-   * slow to start costs the run nothing (it is used once ready); one that dies costs only the
-   * points it held, which the run evaluates itself. The helpers stop when the run ends.
-   */
-  async assisted(
-    request: ExplainRequest,
-    count: number,
-    callbacks: ExplainCallbacks,
-    signal: AbortSignal,
-  ): Promise<IgResult> {
-    const leader = await this.first();
-    const copies = await Promise.all(Array.from({ length: count }, () => copyImages(request)));
-    if (signal.aborted) {
-      for (const copy of copies) copy.transfer.forEach((bitmap) => bitmap.close());
-      throw abortError();
-    }
-    const id = leader.id();
-    const channels = copies.map(() => new MessageChannel());
-    // `ended`: a helper not sent its request yet is not sent it; `failed`: one sent it stops.
-    const ended = new AbortController();
-    const failed = new AbortController();
-    copies.forEach((copy, helper) =>
-      this.assist(helper + 1, copy, channels[helper].port2, ended.signal, failed.signal).catch(
-        () => {
-          if (!ended.signal.aborted) leader.notify({ type: 'helper-lost', id, helper });
-        },
-      ),
-    );
-    const ports = channels.map((channel) => channel.port1);
-    const message: ClientMessage = { type: 'explain', id, request: { ...request, helpers: ports } };
-    const result = leader.request<IgResult>(message, callbacks, [...imagesOf(request), ...ports]);
-    // A run that ends says so to its helpers; one that is cancelled or fails cannot.
-    try {
-      return await new Promise<IgResult>((resolve, reject) => {
-        const onAbort = () => {
-          leader.cancel(id);
-          reject(abortError());
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        result.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-      });
-    } catch (error) {
-      failed.abort();
-      throw error;
-    } finally {
-      ended.abort();
-    }
-  }
-
-  /**
-   * Sends helper `slot` its copy of the run, unless the run `ended` first; settles when the
-   * helper stops, or at once when the run `failed` (the helper's request is cancelled).
-   */
-  private async assist(
-    slot: number,
-    copy: { request: ExplainRequest; transfer: ImageBitmap[] },
-    port: MessagePort,
-    ended: AbortSignal,
-    failed: AbortSignal,
-  ): Promise<void> {
-    let runtime: PoolRuntime;
-    try {
-      runtime = await this.runtime(slot);
-      if (ended.aborted) throw abortError();
-    } catch (error) {
-      copy.transfer.forEach((bitmap) => bitmap.close());
-      port.close();
-      throw error;
-    }
-    const id = runtime.id();
-    const message: ClientMessage = { type: 'assist', id, request: copy.request, port };
-    const done = runtime.request<number>(message, {}, [...copy.transfer, port]);
-    await new Promise<void>((resolve, reject) => {
-      const onFailed = () => {
-        runtime.cancel(id);
-        resolve();
-      };
-      failed.addEventListener('abort', onFailed, { once: true });
-      done
-        .then(() => resolve(), reject)
-        .finally(() => failed.removeEventListener('abort', onFailed));
-    });
-  }
-
   private async send(
     slot: number,
     index: number,
@@ -303,33 +208,6 @@ export class WorkerPool {
       result.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
-}
-
-/** The request's decoded images, to transfer. */
-function imagesOf(request: ExplainRequest): ImageBitmap[] {
-  return [request.image, request.baseline, ...(request.baselines ?? [])].filter(
-    (b): b is ImageBitmap => typeof b === 'object' && b !== null,
-  );
-}
-
-/** The request with a copy of each of its images (the copies to transfer). */
-async function copyImages(
-  request: ExplainRequest,
-): Promise<{ request: ExplainRequest; transfer: ImageBitmap[] }> {
-  const copyOf = (b: IgBaselineKind | ImageBitmap) =>
-    typeof b === 'object' ? createImageBitmap(b) : Promise.resolve(b);
-  const [image, baseline, ...baselines] = await Promise.all([
-    createImageBitmap(request.image),
-    copyOf(request.baseline),
-    ...(request.baselines ?? []).map(copyOf),
-  ]);
-  const copy: ExplainRequest = {
-    ...request,
-    image,
-    baseline,
-    ...(request.baselines ? { baselines } : {}),
-  };
-  return { request: copy, transfer: imagesOf(copy) };
 }
 
 /** The shares' points in increasing alpha; undefined before any share reported a path. */

@@ -27,7 +27,14 @@ describe('useBackend', function () {
     expect(currentBackend()).to.equal('cpu');
     expect(tf.getBackend()).to.equal('cpu');
     // A convolution runs on it: 3x3 of ones over 3 channels of ones, 27 in the middle.
-    const y = tf.tidy(() => tf.conv2d(tf.ones([1, 5, 5, 3]), tf.ones([3, 3, 3, 2]), 1, 'same'));
+    const y = tf.tidy(() =>
+      tf.conv2d(
+        tf.ones([1, 5, 5, 3]) as tf.Tensor4D,
+        tf.ones([3, 3, 3, 2]) as tf.Tensor4D,
+        1,
+        'same',
+      ),
+    );
     const values = await y.data();
     y.dispose();
     expect(values[2 * (5 * 2 + 2)]).to.equal(27);
