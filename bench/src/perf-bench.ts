@@ -52,17 +52,21 @@ async function runIg(url: string, imageUrl: string, run: PerfRun) {
   const baseline = makeBaseline('black', image, 0);
   try {
     const start = performance.now();
+    // The model's own probability, as the element explains it (src/engine/model-output.ts):
+    // a softmax model's output as it is, never a second softmax over it.
+    const probability = m.defaultHead.scores('probability');
     // The prediction's pass, as the element runs it (its score saves the image's probe).
-    const probs = tf.tidy(() => tf.softmax(m.classifier(image.expandDims(0) as tf.Tensor4D)));
+    const probs = tf.tidy(() => probability(image.expandDims(0) as tf.Tensor4D));
     const values = await probs.data();
     probs.dispose();
     let target = 0;
     values.forEach((v, i) => (target = v > values[target] ? i : target));
-    const r = await integratorFor(run.method)(m.classifier, image, baseline, {
+    const r = await integratorFor(run.method)(probability, image, baseline, {
       target,
       steps: run.steps,
       method: run.method,
-      output: 'probability',
+      // The column of `probability` as it is.
+      output: 'logit',
       batchSize: run.batchSize,
       tolerance: run.tolerance ?? null,
       scoreInput: values[target],
@@ -99,17 +103,18 @@ async function profileEvaluation(
   const baseline = makeBaseline('black', image, 0);
   try {
     const run = integratorFor('riemann-middle');
+    const probability = m.defaultHead.scores('probability');
     const options = {
       target: 0,
       steps: batchSize,
       method: 'riemann-middle' as const,
-      output: 'probability' as const,
+      output: 'logit' as const,
       batchSize,
     };
-    await run(m.classifier, image, baseline, options); // warm-up: shaders, XNNPACK caches
+    await run(probability, image, baseline, options); // warm-up: shaders, XNNPACK caches
     const start = performance.now();
     const info = await tf.profile(async () => {
-      await run(m.classifier, image, baseline, options);
+      await run(probability, image, baseline, options);
     });
     const wallMs = performance.now() - start;
     const byKernel = new Map<string, { ms: number; calls: number }>();
@@ -189,8 +194,15 @@ async function runPooled(
   }
 }
 
+/** Frees every model this page loaded (the driver calls it between zoo models). */
+function releaseModels(): void {
+  for (const loaded of models.values()) loaded.dispose();
+  models.clear();
+}
+
 const api = {
   runIg,
+  releaseModels,
   runPooled,
   /** A cold run of the built element: its main thread's long tasks and time to the first map. */
   traceMainThread: (
