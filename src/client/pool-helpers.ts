@@ -1,6 +1,6 @@
 // The page side of the adaptive rule's helpers (engine/point-helpers.ts): one run on the pool's
 // first worker, the others sent a copy of its request and one end of a channel to it.
-import type { ClientMessage, ExplainRequest } from '../shared/protocol.js';
+import { requestImages, type ClientMessage, type ExplainRequest } from '../shared/protocol.js';
 import type { IgBaselineKind, IgResult } from '../shared/types.js';
 import { abortError } from '../shared/types.js';
 import type { ExplainCallbacks } from './runtime.js';
@@ -48,7 +48,10 @@ export async function assisted(
   );
   const ports = channels.map((channel) => channel.port1);
   const message: ClientMessage = { type: 'explain', id, request: { ...request, helpers: ports } };
-  const result = leader.request<IgResult>(message, callbacks, [...imagesOf(request), ...ports]);
+  const result = leader.request<IgResult>(message, callbacks, [
+    ...requestImages(request),
+    ...ports,
+  ]);
   // A run that ends says so to its helpers; one that is cancelled or fails cannot.
   try {
     return await new Promise<IgResult>((resolve, reject) => {
@@ -101,13 +104,6 @@ async function assist(
   });
 }
 
-/** The request's decoded images, to transfer. */
-function imagesOf(request: ExplainRequest): ImageBitmap[] {
-  return [request.image, request.baseline, ...(request.baselines ?? [])].filter(
-    (b): b is ImageBitmap => typeof b === 'object' && b !== null,
-  );
-}
-
 /** The request with a copy of each of its images (the copies to transfer). */
 async function copyImages(
   request: ExplainRequest,
@@ -125,5 +121,5 @@ async function copyImages(
     baseline,
     ...(request.baselines ? { baselines } : {}),
   };
-  return { request: copy, transfer: imagesOf(copy) };
+  return { request: copy, transfer: requestImages(copy) };
 }

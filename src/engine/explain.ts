@@ -1,7 +1,12 @@
 // One explanation, end to end: model (loaded once per URL), labels, image, prediction, target,
 // baseline and Integrated Gradients, with the timings and the backend and thread it ran on.
 import * as tf from '@tensorflow/tfjs';
-import type { ExplainRequest, PointReply, PointRequest } from '../shared/protocol.js';
+import {
+  requestImages,
+  type ExplainRequest,
+  type PointReply,
+  type PointRequest,
+} from '../shared/protocol.js';
 import type {
   IgBackend,
   IgModelLoadDetail,
@@ -65,7 +70,7 @@ export class Explainer {
     signal: AbortSignal,
   ): Promise<IgResult> {
     const start = performance.now();
-    const bitmaps = bitmapsOf(request);
+    const bitmaps = requestImages(request);
     try {
       checkAborted(signal);
       const model = await this.model(request, env.backend, hooks, signal);
@@ -174,7 +179,7 @@ export class Explainer {
     port: PointPort<PointReply, PointRequest>,
     signal: AbortSignal,
   ): Promise<number> {
-    const bitmaps = bitmapsOf(request);
+    const bitmaps = requestImages(request);
     let image: tf.Tensor3D | null = null;
     let baselines: tf.Tensor3D[] = [];
     try {
@@ -334,13 +339,6 @@ function nonFiniteGradient(url: string): IgError {
       'and that its weights load as it was saved; a model whose own predictions do not change ' +
       'with the image cannot be explained.',
     'model-url',
-  );
-}
-
-/** The request's decoded images (closed once on the model's grid). */
-function bitmapsOf(request: ExplainRequest): ImageBitmap[] {
-  return [request.image, request.baseline, ...(request.baselines ?? [])].filter(
-    (b): b is ImageBitmap => typeof b === 'object' && b !== null,
   );
 }
 

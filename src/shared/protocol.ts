@@ -45,6 +45,13 @@ export interface ExplainRequest extends Omit<RequestOptions, 'baseline'> {
   helpers?: MessagePort[];
 }
 
+/** The request's decoded images (the image, and baselines given as images), to transfer or close. */
+export function requestImages(request: ExplainRequest): ImageBitmap[] {
+  return [request.image, request.baseline, ...(request.baselines ?? [])].filter(
+    (b): b is ImageBitmap => typeof b === 'object' && b !== null,
+  );
+}
+
 export type ClientMessage =
   | { type: 'explain'; id: number; request: ExplainRequest }
   | { type: 'cancel'; id: number }
