@@ -1,5 +1,6 @@
 // Attributions -> the per-pixel mask the element draws. Typed arrays only: a 224x224 mask takes a
 // few milliseconds on the main thread.
+import quickselect from 'quickselect';
 import type { IgColormap, IgPolarity } from '../shared/types.js';
 import { colormapLut } from './colormaps.js';
 
@@ -38,16 +39,26 @@ export function attributionMap(
   return map;
 }
 
-/** The p-th percentile (0..100) of |values|, with numpy's default linear interpolation. */
+/**
+ * The p-th percentile (0..100) of |values|, with numpy's default linear interpolation. The two
+ * order statistics it needs are selected, not sorted for (quickselect): a 224x224 mask's sort
+ * took ~10 ms of the main thread per coarse map drawn, the selection ~1 ms.
+ */
 export function percentile(values: Float32Array, p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) sorted[i] = Math.abs(values[i]);
-  sorted.sort();
-  const x = (p / 100) * (sorted.length - 1);
+  const n = values.length;
+  if (n === 0) return 0;
+  const magnitudes = new Float32Array(n);
+  for (let i = 0; i < n; i++) magnitudes[i] = Math.abs(values[i]);
+  const x = (p / 100) * (n - 1);
   const lo = Math.floor(x);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (x - lo);
+  // After the selection every value past `lo` is at least the lo-th: the next is their minimum.
+  quickselect(magnitudes as unknown as number[], lo);
+  let next = magnitudes[lo];
+  if (lo + 1 < n) {
+    next = Infinity;
+    for (let i = lo + 1; i < n; i++) if (magnitudes[i] < next) next = magnitudes[i];
+  }
+  return magnitudes[lo] + (next - magnitudes[lo]) * (x - lo);
 }
 
 /**

@@ -51,6 +51,29 @@ describe('mask: attributions -> per-pixel map', () => {
     expect(percentile(new Float32Array([-5, 1]), 100)).to.equal(5);
   });
 
+  it('percentile is the sorted |values| interpolated, on maps of every size, with ties, input untouched', () => {
+    const sorted = (values: Float32Array, p: number) => {
+      const s = Float32Array.from(values, Math.abs).sort();
+      const x = (p / 100) * (s.length - 1);
+      const lo = Math.floor(x);
+      const hi = Math.min(lo + 1, s.length - 1);
+      return s[lo] + (s[hi] - s[lo]) * (x - lo);
+    };
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    for (const n of [1, 2, 3, 10, 101, 4096, 224 * 224]) {
+      // Rounded to a few levels on half the maps: many equal values, as in sparse masks.
+      const values = Float32Array.from({ length: n }, (_, i) =>
+        n % 2 === 0 && i % 2 ? Math.round(random() * 4) / 4 : random(),
+      );
+      const copy = values.slice();
+      for (const p of [0, 1, 50, 95, 99, 99.9, 100]) {
+        expect(percentile(values, p), `n ${n}, p ${p}`).to.equal(sorted(values, p));
+      }
+      expect(values).to.deep.equal(copy);
+    }
+  });
+
   it('clips above the clip-percentile and normalises to [0, 1]', () => {
     // 0..99 and one outlier: at the 99th percentile the outlier no longer dominates.
     const map = new Float32Array(101);
