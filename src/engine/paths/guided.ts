@@ -2,6 +2,7 @@
 // gradient move first, within anchor bounds around the straight line. Follows PAIR saliency's
 // guided_ig_impl (saliency/core/guided_ig.py) step for step, in double precision.
 import * as tf from '@tensorflow/tfjs';
+import quickselect from 'quickselect';
 import type { IgMethod, IgPath, IgPathTrace } from '../../shared/types.js';
 import { abortError } from '../../shared/types.js';
 import { asIgError, explainedOutput, withTapeRelease, yieldToEventLoop } from '../gradients.js';
@@ -194,30 +195,11 @@ function isClose(a: number, b: number): boolean {
   return Math.abs(a - b) <= Math.max(1e-9 * Math.max(Math.abs(a), Math.abs(b)), 1e-9);
 }
 
-/** np.quantile(values, q, method='lower'): the floor(q (n - 1))-th smallest, by quickselect. */
+/** np.quantile(values, q, method='lower'): the floor(q (n - 1))-th smallest, by selection. */
 export function lowerQuantile(values: Float64Array, q: number): number {
   const a = Float64Array.from(values);
-  let k = Math.floor(q * (a.length - 1));
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        [a[i], a[j]] = [a[j], a[i]];
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  k = Math.min(k, a.length - 1);
+  const k = Math.min(Math.floor(q * (a.length - 1)), a.length - 1);
+  quickselect(a as unknown as number[], k);
   return a[k];
 }
 
