@@ -79,6 +79,8 @@ const mainThreadOnly = args['main-thread-only'];
 const OUT = resolve(ROOT, args.out ?? (zooOnly ? 'bench/zoo-counts.json' : 'bench/pytorch.json'));
 const TOLERANCE = 0.05;
 const MAX_STEPS = Number(args['max-steps'] ?? (quick ? 32 : 256));
+/** Segments of a zoo model's reference map (the adaptive rule's grid, no tolerance). */
+const REFERENCE_STEPS = quick ? 64 : 512;
 const BATCHES = quick ? [4] : [1, 4, 8, 16];
 const PROFILE_BACKENDS = (args.backends ?? (quick ? 'wasm' : 'wasm,webgl')).split(',');
 const ZOO = resolve(ROOT, args.zoo ?? process.env.IG_ZOO_DIR ?? '.cache/zoo');
@@ -335,6 +337,17 @@ async function main() {
       try {
         const uniform = previousZoo[path]?.uniform ?? (await uniformSteps(ours));
         log('zoo', path, 'uniform steps to 5%:', uniform.steps);
+        // The map both rules approximate: the adaptive rule without a tolerance on
+        // REFERENCE_STEPS segments (refined where the score's integral is hardest, dense
+        // everywhere; a completeness error near 0 can be cancellation between pixels, so no
+        // tolerance decides it); each rule's map at 5% is compared with it (mapError).
+        const reference = await ours({
+          method: 'adaptive',
+          steps: REFERENCE_STEPS,
+          reference: 'keep',
+        });
+        log('zoo', path, 'reference:', reference.evaluations, 'error', reference.relativeError);
+        const uniformMap = await ours({ method: 'trapezoid', steps: uniform.steps ?? MAX_STEPS });
         const adaptive = await ours({ method: 'adaptive', steps: MAX_STEPS, tolerance: TOLERANCE });
         log(
           'zoo',
@@ -369,6 +382,16 @@ async function main() {
         results.zoo[path] = {
           uniform,
           uniformEvaluations,
+          reference: {
+            evaluations: reference.evaluations,
+            relativeError: reference.relativeError,
+            ms: reference.ms,
+          },
+          uniformMap: {
+            steps: uniformMap.steps,
+            relativeError: uniformMap.relativeError,
+            mapError: uniformMap.mapError,
+          },
           adaptive,
           backend: adaptive.backend,
           adaptiveCost: adaptive.evaluations + adaptive.probes,
@@ -649,6 +672,29 @@ function report(r) {
                   : '–',
             ],
       ),
+    ),
+    '',
+    `**How near each rule's map at ${percent(r.tolerance, 0)} is to the integral** (sum of ` +
+      '|a - reference| over sum of |reference|, every pixel and channel; the reference: the ' +
+      `adaptive rule's grid of ${REFERENCE_STEPS} segments, no tolerance):`,
+    '',
+    table(
+      [
+        'model',
+        'reference: evaluations, completeness error',
+        'uniform trapezoid at its 5% count: map error',
+        'adaptive at 5%: map error',
+      ],
+      Object.entries(r.zoo)
+        .filter(([, z]) => !z.error && z.reference)
+        .map(([path, z]) => [
+          path,
+          `${z.reference.evaluations}, ${percent(z.reference.relativeError, 2)}`,
+          `${percent(z.uniformMap.mapError)} (${z.uniformMap.steps} steps${
+            z.uniformEvaluations === null ? `, error ${percent(z.uniformMap.relativeError)}` : ''
+          })`,
+          percent(z.adaptive.mapError),
+        ]),
     ),
     '',
     `**The page's main thread during a run** (a cold run of the built element from setting ` +

@@ -43,6 +43,24 @@ export interface PerfRun {
   steps: number;
   batchSize: number;
   tolerance?: number | null;
+  /**
+   * 'keep': this run's map becomes the reference of `url`'s later runs, which report their
+   * mapError against it (sum |a - reference| / sum |reference|, over every pixel and channel).
+   */
+  reference?: 'keep';
+}
+
+const references = new Map<string, Float32Array>();
+
+function mapError(attributions: Float32Array, reference: Float32Array | undefined): number | null {
+  if (!reference || reference.length !== attributions.length) return null;
+  let distance = 0;
+  let size = 0;
+  for (let p = 0; p < reference.length; p++) {
+    distance += Math.abs(attributions[p] - reference[p]);
+    size += Math.abs(reference[p]);
+  }
+  return distance / size;
 }
 
 /** One IG run of the top-1 class from a black baseline: time, cost and completeness error. */
@@ -72,8 +90,10 @@ async function runIg(url: string, imageUrl: string, run: PerfRun) {
       scoreInput: values[target],
     });
     const ms = performance.now() - start;
+    if (run.reference === 'keep') references.set(url, r.attributions);
     return {
       ms,
+      mapError: run.reference === 'keep' ? null : mapError(r.attributions, references.get(url)),
       evaluations: r.evaluations ?? r.path.alphas.length,
       probes: r.probes ?? 0,
       steps: r.steps,
@@ -198,6 +218,7 @@ async function runPooled(
 function releaseModels(): void {
   for (const loaded of models.values()) loaded.dispose();
   models.clear();
+  references.clear();
 }
 
 const api = {
