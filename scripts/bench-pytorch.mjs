@@ -169,10 +169,18 @@ function runPython() {
  * The smallest uniform trapezoid step count within TOLERANCE: the cap first (a model it misses
  * at MAX_STEPS is "> MAX_STEPS + 1" at once, without the search), then doubling and bisection.
  */
-async function uniformSteps(ig) {
+/**
+ * The uniform trapezoid's step count to 5%, by doubling then bisection: of the completeness
+ * error, or with `measure` 'map' of the map's error against the kept reference.
+ */
+async function uniformSteps(ig, measure = 'completeness') {
   const runs = [];
   const run = async (steps) => {
     const r = await ig({ method: 'trapezoid', steps });
+    if (measure === 'map') {
+      runs.push({ steps, mapError: r.mapError, relativeError: r.relativeError, ms: r.ms });
+      return r.mapError <= TOLERANCE;
+    }
     if (!Number.isFinite(r.relativeError)) {
       throw new Error(
         `the explained score is ${r.scoreInput} at the image and ${r.scoreBaseline} at the ` +
@@ -348,6 +356,9 @@ async function main() {
         });
         log('zoo', path, 'reference:', reference.evaluations, 'error', reference.relativeError);
         const uniformMap = await ours({ method: 'trapezoid', steps: uniform.steps ?? MAX_STEPS });
+        // Equal accuracy: the uniform steps whose map is within 5% of the reference.
+        const uniformToMap = previousZoo[path]?.uniformToMap ?? (await uniformSteps(ours, 'map'));
+        log('zoo', path, 'uniform steps to a map within 5%:', uniformToMap.steps);
         const adaptive = await ours({ method: 'adaptive', steps: MAX_STEPS, tolerance: TOLERANCE });
         log(
           'zoo',
@@ -392,6 +403,7 @@ async function main() {
             relativeError: uniformMap.relativeError,
             mapError: uniformMap.mapError,
           },
+          uniformToMap,
           adaptive,
           backend: adaptive.backend,
           adaptiveCost: adaptive.evaluations + adaptive.probes,
@@ -683,18 +695,31 @@ function report(r) {
         'model',
         'reference: evaluations, completeness error',
         'uniform trapezoid at its 5% count: map error',
-        'adaptive at 5%: map error',
+        'uniform trapezoid: evaluations to a map within 5%',
+        'adaptive at 5%: gradients, map error',
+        'adaptive / uniform, maps within 5%',
       ],
       Object.entries(r.zoo)
         .filter(([, z]) => !z.error && z.reference)
-        .map(([path, z]) => [
-          path,
-          `${z.reference.evaluations}, ${percent(z.reference.relativeError, 2)}`,
-          `${percent(z.uniformMap.mapError)} (${z.uniformMap.steps} steps${
-            z.uniformEvaluations === null ? `, error ${percent(z.uniformMap.relativeError)}` : ''
-          })`,
-          percent(z.adaptive.mapError),
-        ]),
+        .map(([path, z]) => {
+          const toMap = z.uniformToMap?.steps;
+          const cost = z.adaptive.evaluations + z.adaptive.probes;
+          const uniformCost = toMap === null || toMap === undefined ? null : toMap + 1;
+          return [
+            path,
+            `${z.reference.evaluations}, ${percent(z.reference.relativeError, 2)}`,
+            `${percent(z.uniformMap.mapError)} (${z.uniformMap.steps} steps${
+              z.uniformEvaluations === null ? `, error ${percent(z.uniformMap.relativeError)}` : ''
+            })`,
+            uniformCost === null ? `> ${MAX_STEPS + 1}` : String(uniformCost),
+            `${cost}, ${percent(z.adaptive.mapError)}`,
+            z.adaptive.mapError > r.tolerance
+              ? 'adaptive map not within 5%'
+              : uniformCost === null
+                ? `< ${fixed(cost / (MAX_STEPS + 2), 2)}`
+                : fixed(cost / uniformCost, 2),
+          ];
+        }),
     ),
     '',
     `**The page's main thread during a run** (a cold run of the built element from setting ` +
