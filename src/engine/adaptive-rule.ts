@@ -127,11 +127,33 @@ export async function adaptiveIntegratedGradients(
       }
     };
     // A round's points, split evenly between this worker (the larger parts, a batch at a time)
-    // and the helpers ready now; what a helper could not evaluate is evaluated here after.
+    // and the helpers idle now; what a helper could not evaluate is evaluated here after. A
+    // helper left without a share (rounds are often of one point) evaluates the next-worst cells'
+    // midpoints ahead: a cell is only ever halved at its midpoint, so a later round that halves
+    // it takes that point as computed. The rule decides as on one worker (the same nodes); what
+    // it never asks for is discarded.
     const at = { run: options.run ?? 0, target: options.target };
-    const evaluate = async (alphas: readonly number[]) => {
-      const helpers = (options.helpers ?? []).filter((helper) => helper.usable);
-      const [own, ...others] = splitEvenly(alphas, helpers.length + 1);
+    const ahead = new Map<number, Promise<EvaluatedPoints | null>>();
+    const evaluate = async (alphas: readonly number[], spare: readonly number[]) => {
+      const helpers = (options.helpers ?? []).filter((helper) => helper.usable && !helper.busy);
+      const known = alphas.filter((alpha) => ahead.has(alpha));
+      const [own, ...others] = splitEvenly(
+        alphas.filter((alpha) => !ahead.has(alpha)),
+        helpers.length + 1,
+      );
+      const guesses = spare.filter((alpha) => !ahead.has(alpha) && !alphas.includes(alpha));
+      const share = Math.max(1, own.length);
+      helpers.slice(others.length).forEach((helper, i) => {
+        const part = guesses.slice(i * share, (i + 1) * share);
+        if (part.length === 0) return;
+        const points = helper.evaluate(part, at, signal).catch(() => null);
+        part.forEach((alpha, j) =>
+          ahead.set(
+            alpha,
+            points.then((p) => p && pointOf(p, j, part.length)),
+          ),
+        );
+      });
       const remote = others.map((part, i) =>
         helpers[i].evaluate(part, at, signal).then(
           (points): readonly number[] => {
@@ -143,6 +165,13 @@ export async function adaptiveIntegratedGradients(
       );
       await here(own);
       const left = (await Promise.all(remote)).flat();
+      for (const alpha of known) {
+        const point = await ahead.get(alpha);
+        ahead.delete(alpha);
+        if (point) add([alpha], point);
+        else left.push(alpha);
+      }
+      if (signal?.aborted) throw abortError();
       if (left.length > 0) {
         await between();
         await here(left);
@@ -151,11 +180,13 @@ export async function adaptiveIntegratedGradients(
 
     const start = Math.min(steps, ADAPTIVE_START);
     const pending = Array.from({ length: start + 1 }, (_, k) => k / start);
+    // The midpoints of the cells ranked after the round's: what helpers may evaluate ahead.
+    let guesses: number[] = [];
     let shown = 0;
     for (;;) {
       // The pending points, a batch at a time, then the grid they make is checked.
       let partial: IgProgressDetail['partial'];
-      await evaluate(pending);
+      await evaluate(pending, guesses);
       pending.length = 0;
       const segments = nodes.length - 1;
       const cells = nodes.slice(1).map((b, k) => ({ k, error: cellError(nodes[k], b) }));
@@ -174,13 +205,14 @@ export async function adaptiveIntegratedGradients(
       const width = (k: number) => nodes[k + 1].alpha - nodes[k].alpha;
       const noise = NOISE * Math.max(...nodes.map((n) => Math.abs(n.score)));
       const rank = (error: number) => (Math.abs(error) > noise ? Math.abs(error) : 0);
-      const candidates =
+      const ranked =
         within || segments >= steps
           ? []
           : cells
               .filter(({ k }) => width(k) > 2 * MIN_CELL)
               .sort((x, y) => rank(y.error) - rank(x.error) || width(y.k) - width(x.k))
-              .slice(0, Math.min(batchSize, steps - segments));
+              .slice(0, steps - segments);
+      const candidates = ranked.slice(0, batchSize);
       const excess = tolerance === null ? Infinity : delta - (tolerance / 2) * range;
       let covered = 0;
       const next = candidates.filter((c, j) => {
@@ -212,7 +244,9 @@ export async function adaptiveIntegratedGradients(
       report(onProgress, nodes, total, partial);
       await yieldToEventLoop();
       if (signal?.aborted) throw abortError();
-      pending.push(...next.map(({ k }) => (nodes[k].alpha + nodes[k + 1].alpha) / 2));
+      const midpoint = ({ k }: { k: number }) => (nodes[k].alpha + nodes[k + 1].alpha) / 2;
+      pending.push(...next.map(midpoint));
+      guesses = ranked.slice(next.length).map(midpoint);
     }
   } catch (error) {
     throw asIgError(error);
@@ -309,6 +343,15 @@ function traceOf(nodes: readonly PathNode[], factor: Float32Array | null, size: 
     return scaled(accumulated, factor);
   });
   return { points, attributions };
+}
+
+/** Point `j` of `count` evaluated together, on its own. */
+function pointOf({ values, integrands }: EvaluatedPoints, j: number, count: number) {
+  const size = integrands.length / count;
+  return {
+    values: Float32Array.of(values[j], values[count + j]),
+    integrands: integrands.slice(j * size, (j + 1) * size),
+  };
 }
 
 /** `items` in `parts` contiguous parts of sizes as equal as can be, the larger first; none empty. */

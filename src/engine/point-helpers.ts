@@ -47,6 +47,11 @@ export class PointHelper {
     return this.ready && !this.lost;
   }
 
+  /** Points asked of it are not all back yet (a request now would wait for them). */
+  get busy(): boolean {
+    return this.waiting.size > 0;
+  }
+
   /** The points' evaluation; rejects when the helper fails or dies first, or `signal` aborts. */
   evaluate(alphas: number[], at: PointsOf, signal?: AbortSignal): Promise<EvaluatedPoints> {
     if (this.lost) return Promise.reject(new Error('the helper stopped'));
