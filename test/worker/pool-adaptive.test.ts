@@ -116,7 +116,13 @@ describe('worker pool: the adaptive rule on every worker', function () {
 
   it('leaves no tensor behind in either worker, after runs and a cancelled run', async () => {
     IgExplainer.workers = 2;
+    // A helper may still be finishing a batch of points it was evaluating ahead when a run
+    // ends (the run does not wait for points it never asked for); it replies once it has freed
+    // the run's image, baselines and path. So the memory before is read after its reply, and
+    // the memory after once it matches (10 s at most): a tensor left for good fails below.
+    const replies = assistedReplies().length;
     await explain(adaptive(), {}, never());
+    await helperPoints(replies);
     const before = await allWorkerMemory();
     await explain(adaptive(), {}, never());
     const controller = new AbortController();
@@ -128,12 +134,9 @@ describe('worker pool: the adaptive rule on every worker', function () {
     const error = await cancelled.catch((e: unknown) => e);
     expect((error as { code?: string }).code).to.equal('aborted');
     await explain(adaptive(), {}, never());
-    // A helper may still be finishing a batch of points it was evaluating ahead when the run
-    // ended (the run does not wait for points it never asked for); once that batch is done it
-    // frees the run's image, baseline and path. A tensor left behind for good fails below.
     const same = (memory: { numTensors: number }[]) =>
       memory.every((m, i) => m.numTensors === before[i].numTensors);
-    await waitUntil(async () => same(await allWorkerMemory()), 'tensors left in a worker', {
+    await waitUntil(async () => same(await allWorkerMemory()), 'tensors left', {
       timeout: 10000,
     }).catch(() => {});
     const after = await allWorkerMemory();
