@@ -182,12 +182,16 @@ export class IgExplainer extends PageWideOptions {
     this.status = this.#attributes.error ? 'error' : this.#task.status;
   }
 
-  /** Also waits for the result view when it is loading, so that the update shows it. */
+  /** Also waits for the result view when it is loading, and for the mask's drawing. */
   protected override async getUpdateComplete(): Promise<boolean> {
-    const complete = await super.getUpdateComplete();
-    if (loadedResultView()) return complete;
-    await resultViewSettled();
-    return loadedResultView() ? super.getUpdateComplete() : complete;
+    let complete = await super.getUpdateComplete();
+    if (!loadedResultView()) {
+      await resultViewSettled();
+      if (loadedResultView()) complete = await super.getUpdateComplete();
+    }
+    // The mask's images are computed in a task after the render (mask-painter.ts).
+    await this.#painter.settled;
+    return complete;
   }
 
   protected override updated(): void {

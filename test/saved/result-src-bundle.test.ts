@@ -19,6 +19,7 @@ interface ShownPage {
     status: string;
     predictions: Array<{ label: string }> | null;
     result: { target: { index: number } } | null;
+    updateComplete: Promise<boolean>;
   };
   workers: string[];
 }
@@ -92,6 +93,8 @@ describe('result-src with the built bundle: what a reader downloads', function (
       timeout: 30000,
     });
     expect(element.status, JSON.stringify((element as { error?: unknown }).error)).to.equal('done');
+    // Drawn once the update is complete (the mask is computed in a task after the render).
+    await element.updateComplete;
     expect(element.predictions?.map((p) => p.label)).to.deep.equal(
       file.predictions.slice(0, element.predictions!.length).map((p) => p.label),
     );
