@@ -1,12 +1,10 @@
 // Draws the attribution mask into the element's mask and overlay canvases, and the masked and
 // alpha views' covers: each image is computed once per result and view settings, and a canvas is
 // redrawn only when its image changes. With `regions` the mask shows the XRAI region map.
-import type { IgPartialAttributions, IgResult } from '../shared/types.js';
+import type { IgResult } from '../shared/types.js';
 import type { ExplainerConfig } from './attributes.js';
 import type * as ResultView from './result-view.js';
-
-type Attributions = Pick<IgResult | IgPartialAttributions, 'attributions' | 'shape'> &
-  Pick<Partial<IgResult>, 'regionMap'>;
+import type { MaskSource as Attributions } from './view-maps.js';
 
 interface Images {
   key: string;
@@ -18,7 +16,12 @@ interface Images {
   path: Map<Float32Array, ImageData>;
 }
 
-type PaintArgs = Parameters<MaskPainter['paint']>;
+type PaintArgs = [
+  root: ParentNode,
+  config: ExplainerConfig | null,
+  result: Attributions | null,
+  view: typeof ResultView | null,
+];
 
 export class MaskPainter {
   /** The image each canvas shows. */
@@ -28,9 +31,9 @@ export class MaskPainter {
   #next: PaintArgs | null = null;
   #scheduled: Promise<void> | null = null;
 
-  /** Resolves once every paint asked for so far is on the canvases. */
-  get settled(): Promise<void> {
-    return this.#scheduled ?? Promise.resolve();
+  /** Resolves once every paint asked for so far is on the canvases (null: none is pending). */
+  get settled(): Promise<void> | null {
+    return this.#scheduled;
   }
 
   /**
@@ -39,40 +42,30 @@ export class MaskPainter {
    * view's render and the mask's computation were one task of up to 26 ms of CPU on the page's
    * thread, twice as long in wall time beside two busy workers on 2 cores.
    */
-  paint(
-    root: ParentNode,
-    config: ExplainerConfig | null,
-    result: Attributions | null,
-    view: typeof ResultView | null,
-  ): void {
+  paint(...args: PaintArgs): void {
+    const [, config, result] = args;
     if (!config || !result) return;
-    if (this.#images?.key === keyOf(config) && this.#images.result === result && !this.#next) {
-      this.#paintNow(root, config, result, view);
+    if (!this.#next && this.#images?.key === keyOf(config) && this.#images.result === result) {
+      this.#paintNow(...args);
       return;
     }
-    this.#next = [root, config, result, view];
+    this.#next = args;
     this.#scheduled ??= new Promise<void>((resolve) =>
       setTimeout(() => {
-        const next = this.#next;
-        this.#next = null;
-        this.#scheduled = null;
-        if (next) this.#paintNow(...next);
+        const next = this.#next!;
+        this.#next = this.#scheduled = null;
+        this.#paintNow(...next);
         resolve();
       }),
     );
   }
 
-  #paintNow(
-    root: ParentNode,
-    config: ExplainerConfig | null,
-    result: Attributions | null,
-    view: typeof ResultView | null,
-  ): void {
+  #paintNow(...[root, config, result, view]: PaintArgs): void {
     if (!config || !result) return;
     const key = keyOf(config);
     if (this.#images?.key !== key || this.#images.result !== result) {
       if (!view) return;
-      this.#images = { key, result, path: new Map(), ...draw(view, config, result) };
+      this.#images = { key, result, path: new Map(), ...view.maskImages(config, result) };
     }
     const images = this.#images;
     const pathImage = () => {
@@ -114,25 +107,4 @@ function keyOf(config: ExplainerConfig): string {
     config.regions,
     config.view,
   ].join('|');
-}
-
-function draw(view: typeof ResultView, config: ExplainerConfig, result: Attributions) {
-  const [h, w] = result.shape;
-  const regions = config.regions && result.regionMap?.length === h * w ? result.regionMap : null;
-  // The per-pixel map of the masked and alpha views, only when one of them is shown.
-  const covers = config.view.includes('masked') || config.view.includes('alpha');
-  const map = covers
-    ? (regions ?? view.attributionMap(result.attributions, result.shape, config.polarity))
-    : null;
-  return {
-    mask: regions
-      ? view.regionMask(regions, w, h, config.colormap)
-      : view.renderMask(result.attributions, result.shape, config),
-    masked:
-      map && config.view.includes('masked') ? view.maskedCover(map, w, h, config.maskTop) : null,
-    alpha:
-      map && config.view.includes('alpha')
-        ? view.alphaCover(map, w, h, config.clipPercentile)
-        : null,
-  };
 }

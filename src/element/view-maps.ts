@@ -1,6 +1,11 @@
 // The pixel maps of the masked and alpha views, and of the mask with `regions`. Typed arrays only.
-import type { IgColormap } from '../shared/types.js';
-import { colorizeMap, normalizeMap } from './mask.js';
+import type { IgColormap, IgPartialAttributions, IgResult } from '../shared/types.js';
+import type { ExplainerConfig } from './attributes.js';
+import { attributionMap, colorizeMap, normalizeMap, renderMask } from './mask.js';
+
+/** What the mask is drawn from: a result or a coarse map (and XRAI's region map, if any). */
+export type MaskSource = Pick<IgResult | IgPartialAttributions, 'attributions' | 'shape'> &
+  Pick<Partial<IgResult>, 'regionMap'>;
 
 /** How dark the masked view's dimmed pixels are (alpha of the black cover, 0..255). */
 export const DIM_ALPHA = 200;
@@ -49,4 +54,27 @@ export function regionMask(
 ) {
   const positive = regionMap.map((v) => Math.max(v, 0));
   return colorizeMap(normalizeMap(positive, 100), width, height, colormap, false);
+}
+
+/**
+ * The images the element draws of `result` with `config`: the mask (the region map with
+ * `regions`), and the masked and alpha views' covers when those views are shown.
+ */
+export function maskImages(config: ExplainerConfig, result: MaskSource) {
+  const [h, w] = result.shape;
+  const regions = config.regions && result.regionMap?.length === h * w ? result.regionMap : null;
+  // The per-pixel map of the masked and alpha views, only when one of them is shown.
+  const masked = config.view.includes('masked');
+  const alpha = config.view.includes('alpha');
+  const map =
+    masked || alpha
+      ? (regions ?? attributionMap(result.attributions, result.shape, config.polarity))
+      : null;
+  return {
+    mask: regions
+      ? regionMask(regions, w, h, config.colormap)
+      : renderMask(result.attributions, result.shape, config),
+    masked: masked ? maskedCover(map!, w, h, config.maskTop) : null,
+    alpha: alpha ? alphaCover(map!, w, h, config.clipPercentile) : null,
+  };
 }
