@@ -7,6 +7,9 @@ import { imageToTensor } from '../../src/engine/image.js';
 import { loadModel, type LoadedModel } from '../../src/engine/model-loader.js';
 import { fitImage, toLuma } from '../../src/engine/preprocess.js';
 import type { IgBackend, IgMethod, IgResult } from '../../src/shared/types.js';
+import { explainedOutput } from '../../src/engine/gradients.js';
+import { evaluatePoints } from '../../src/engine/path-points.js';
+import { straightPath } from '../../src/engine/paths/path.js';
 import { softwareWebgl, useBackend, webglRenderer } from '../../src/worker/backend.js';
 import { traceMainThread } from './main-thread.js';
 
@@ -214,15 +217,79 @@ async function runPooled(
   }
 }
 
+/** The last denseNodes run's attribution densities, read back by denseChunk. */
+let dense: Float32Array | null = null;
+
+/**
+ * The path's `steps + 1` uniform points alpha = k / steps for the top-1 class's probability from
+ * a black baseline, each point's attribution density (factor * gradient: the trapezoid's map is
+ * their weighted sum) kept in the page for denseChunk, and their scores: enough to replay any
+ * rule whose points are multiples of 1 / steps (the adaptive rule's halvings) without the model.
+ */
+async function denseNodes(
+  url: string,
+  imageUrl: string,
+  backend: IgBackend,
+  steps: number,
+  batchSize: number,
+) {
+  const m = await model(url, backend);
+  const image = await imageTensor(imageUrl, m);
+  const baseline = makeBaseline('black', image, 0);
+  const curve = straightPath(image, baseline);
+  try {
+    const probability = m.defaultHead.scores('probability');
+    const probs = tf.tidy(() => probability(image.expandDims(0) as tf.Tensor4D));
+    const values = await probs.data();
+    probs.dispose();
+    let target = 0;
+    values.forEach((v, i) => (target = v > values[target] ? i : target));
+    const explained = explainedOutput(probability, target, 'logit');
+    const factor = (await curve.factor!.data()) as Float32Array;
+    const size = image.size;
+    dense = new Float32Array((steps + 1) * size);
+    const scores: number[] = [];
+    const start = performance.now();
+    for (let from = 0; from <= steps; from += batchSize) {
+      const alphas = [];
+      for (let k = from; k <= Math.min(steps, from + batchSize - 1); k++) alphas.push(k / steps);
+      const points = await evaluatePoints(explained, curve, alphas);
+      alphas.forEach((_, i) => {
+        scores.push(points.values[i]);
+        const out = dense!.subarray((from + i) * size, (from + i + 1) * size);
+        for (let p = 0; p < size; p++) out[p] = points.integrands[i * size + p] * factor[p];
+      });
+    }
+    return { size, shape: image.shape, target, scores, ms: performance.now() - start };
+  } finally {
+    curve.dispose();
+    image.dispose();
+    baseline.dispose();
+  }
+}
+
+/** Nodes `from` to `from + count` of the last denseNodes run, as base64 of their float32s. */
+function denseChunk(from: number, count: number, size: number): string {
+  const bytes = new Uint8Array(dense!.buffer, from * size * 4, count * size * 4);
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
+}
+
 /** Frees every model this page loaded (the driver calls it between zoo models). */
 function releaseModels(): void {
   for (const loaded of models.values()) loaded.dispose();
   models.clear();
   references.clear();
+  dense = null;
 }
 
 const api = {
   runIg,
+  denseNodes,
+  denseChunk,
   releaseModels,
   runPooled,
   /** A cold run of the built element: its main thread's long tasks and time to the first map. */
