@@ -1,13 +1,32 @@
 // The zoo section of `npm run bench`: for each model of test/zoo/models.json (fetched into
 // .cache/zoo/ by `npm run zoo`) on WASM, ms per plain forward pass, ms per IG path evaluation,
 // and their ratio (the goal of issue 12: at most 3x). Runs on the engine bench page.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { ROOT, fixed, table } from './driver.mjs';
 
 const MANIFEST = join(ROOT, 'test/zoo/models.json');
 const IMAGE_SRC = '/test/fixtures/zoo/chelsea.png';
 export const ZOO_GOAL_RATIO = 3;
+
+/** TF.js model.json files under `root` (layers or graph format), paths relative to `root`. */
+export function zooModels(root, dir = root, depth = 0) {
+  if (!existsSync(dir) || depth > 3) return [];
+  const found = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) found.push(...zooModels(root, path, depth + 1));
+    else if (entry.endsWith('.json')) {
+      try {
+        const json = JSON.parse(readFileSync(path, 'utf8'));
+        if (json.modelTopology && json.weightsManifest) found.push(relative(root, path));
+      } catch {
+        // not a model
+      }
+    }
+  }
+  return found;
+}
 
 export async function benchZoo(session, engine, { steps = 8, forwards = 5, log = () => {} } = {}) {
   const { models } = JSON.parse(readFileSync(MANIFEST, 'utf8'));

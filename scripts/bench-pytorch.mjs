@@ -37,9 +37,9 @@
 // Performance panel), and what each main-thread task over 50 ms did in the JSON (`traced`). The
 // tracing itself slows the page: the figures of a traced run are not the ones to quote.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   BUILD,
@@ -53,6 +53,7 @@ import {
   table,
   writeJson,
 } from '../bench/driver.mjs';
+import { zooModels } from '../bench/zoo.mjs';
 import { PROFILE_CATEGORIES, TRACE_CATEGORIES, longTasksOf } from '../bench/long-tasks.mjs';
 import { startStaticServer } from './static-server.mjs';
 
@@ -117,25 +118,6 @@ const message = (error) =>
   String(error?.message ?? error)
     .split('\n')[0]
     .slice(0, 300);
-
-/** TF.js model.json files under `dir` (layers or graph format), relative paths. */
-function zooModels(dir, depth = 0) {
-  if (!existsSync(dir) || depth > 3) return [];
-  const found = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) found.push(...zooModels(path, depth + 1));
-    else if (entry.endsWith('.json')) {
-      try {
-        const json = JSON.parse(readFileSync(path, 'utf8'));
-        if (json.modelTopology && json.weightsManifest) found.push(relative(ZOO, path));
-      } catch {
-        // not a model
-      }
-    }
-  }
-  return found;
-}
 
 function runPython() {
   if (args['no-python']) return { skipped: '--no-python' };

@@ -5,10 +5,11 @@
 // adaptive rule only ever halves cells of [0, 1] from 4 segments, so every grid it builds down
 // to 1/512 is a subset of these points: scripts/replay-rules.mjs replays rules on them.
 //   node scripts/dense-paths.mjs [--only REGEX] [--steps 512]
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT, buildProduct, bundlePages, openPage, startBrowser } from '../bench/driver.mjs';
+import { zooModels } from '../bench/zoo.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const { values: args } = parseArgs({
@@ -26,20 +27,6 @@ const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/shapes/index.j
 const IMAGE = `/test/fixtures/shapes/${fixture.file}`;
 const log = (...parts) =>
   console.error(`[dense ${new Date().toISOString().slice(11, 19)}]`, ...parts);
-
-function zooModels(dir, depth = 0) {
-  const found = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      if (depth < 3) found.push(...zooModels(path, depth + 1));
-    } else if (name === 'model.json') {
-      const json = JSON.parse(readFileSync(path, 'utf8'));
-      if (json.modelTopology && json.weightsManifest) found.push(relative(ZOO, path));
-    }
-  }
-  return found;
-}
 
 mkdirSync(OUT, { recursive: true });
 buildProduct(false);

@@ -55,7 +55,6 @@ function errors(m, grid, reference, refL1) {
   return {
     map: distance / refL1,
     completeness: Math.abs(sum - range) / Math.abs(range),
-    mapL1: l1(map),
   };
 }
 
@@ -127,13 +126,11 @@ function cellChange(m, a, b) {
 
 /**
  * The map's change if every node whose halving made both of its neighbour cells were removed
- * again (each halving's h/4 (2 D_b - D_a - D_c)), per pixel with signs kept; and the sum of
- * their L1 norms. Nodes of the start grid are not removable.
+ * again (each halving's h/4 (2 D_b - D_a - D_c)), per pixel with signs kept: its L1 norm. Nodes of the start grid are not removable.
  */
 function lastHalvings(state) {
   const { m, grid, born } = state;
   const delta = new Float64Array(m.size);
-  let sumOfNorms = 0;
   for (let i = 1; i + 1 < grid.length; i++) {
     const parent = born.get(grid[i]);
     if (!parent || parent.a !== grid[i - 1] || parent.c !== grid[i + 1]) continue;
@@ -141,21 +138,22 @@ function lastHalvings(state) {
     const da = m.D[parent.a];
     const db = m.D[grid[i]];
     const dc = m.D[parent.c];
-    let norm = 0;
-    for (let p = 0; p < m.size; p++) {
-      const v = (h / 4) * (2 * db[p] - da[p] - dc[p]);
-      delta[p] += v;
-      norm += Math.abs(v);
-    }
-    sumOfNorms += norm;
+    for (let p = 0; p < m.size; p++) delta[p] += (h / 4) * (2 * db[p] - da[p] - dc[p]);
   }
-  return { signed: l1(delta), sumOfNorms };
+  return l1(delta);
 }
 
-const mapL1 = (state) => l1(mapOn(state.m, state.grid));
+/** The grid's map's L1 norm, computed once per grid (priorities ask for it in every comparison). */
+const mapL1 = (state) => (state.mapL1 ??= l1(mapOn(state.m, state.grid)));
 const completenessWithin = (state, tol) => {
   const delta = Math.abs(state.cells.reduce((s, c) => s + c.error, 0));
   return delta <= tol * state.range;
+};
+
+/** The shipped stop: completeness within the tolerance on 8+ segments, or on a coarser grid whose cells' |errors| add up to within it. */
+const shippedStop = (st) => {
+  const bound = st.cells.reduce((s, c) => s + Math.abs(c.error), 0);
+  return completenessWithin(st, TOL) && (st.grid.length - 1 >= 8 || bound <= TOL * st.range);
 };
 
 const RULES = {
@@ -164,36 +162,24 @@ const RULES = {
   // whose |errors| add up to within it).
   completeness: {
     priority: (c) => Math.abs(c.error),
-    stop: (st) => {
-      const bound = st.cells.reduce((s, c) => s + Math.abs(c.error), 0);
-      return completenessWithin(st, TOL) && (st.grid.length - 1 >= 8 || bound <= TOL * st.range);
-    },
+    stop: shippedStop,
   },
   shipped: {
     priority: (c) => Math.abs(c.error),
     excess: true,
-    stop: (st) => {
-      const bound = st.cells.reduce((s, c) => s + Math.abs(c.error), 0);
-      return completenessWithin(st, TOL) && (st.grid.length - 1 >= 8 || bound <= TOL * st.range);
-    },
+    stop: shippedStop,
   },
   'shipped, start 2': {
     priority: (c) => Math.abs(c.error),
     excess: true,
     start: 2,
-    stop: (st) => {
-      const bound = st.cells.reduce((s, c) => s + Math.abs(c.error), 0);
-      return completenessWithin(st, TOL) && (st.grid.length - 1 >= 8 || bound <= TOL * st.range);
-    },
+    stop: shippedStop,
   },
   'shipped, start 1': {
     priority: (c) => Math.abs(c.error),
     excess: true,
     start: 1,
-    stop: (st) => {
-      const bound = st.cells.reduce((s, c) => s + Math.abs(c.error), 0);
-      return completenessWithin(st, TOL) && (st.grid.length - 1 >= 8 || bound <= TOL * st.range);
-    },
+    stop: shippedStop,
   },
   // Halve where the map changes most over a cell; stop when the last halvings' signed change
   // (Richardson without the 3: safe where each pixel's integrand jumps) is within the tolerance
@@ -201,16 +187,14 @@ const RULES = {
   'change/signed': {
     priority: (c, st) => cellChange(st.m, c.a, c.b),
     stop: (st) =>
-      st.grid.length - 1 >= 8 &&
-      completenessWithin(st, TOL) &&
-      lastHalvings(st).signed <= TOL * mapL1(st),
+      st.grid.length - 1 >= 8 && completenessWithin(st, TOL) && lastHalvings(st) <= TOL * mapL1(st),
   },
   'change/signed/3': {
     priority: (c, st) => cellChange(st.m, c.a, c.b),
     stop: (st) =>
       st.grid.length - 1 >= 8 &&
       completenessWithin(st, TOL) &&
-      lastHalvings(st).signed / 3 <= TOL * mapL1(st),
+      lastHalvings(st) / 3 <= TOL * mapL1(st),
   },
   'change/bound': {
     priority: (c, st) => cellChange(st.m, c.a, c.b),
@@ -221,24 +205,16 @@ const RULES = {
   },
   'change/completeness': {
     priority: (c, st) => cellChange(st.m, c.a, c.b),
-    stop: (st) => {
-      const bound = st.cells.reduce((s, c) => s + Math.abs(c.error), 0);
-      return completenessWithin(st, TOL) && (st.grid.length - 1 >= 8 || bound <= TOL * st.range);
-    },
+    stop: shippedStop,
   },
   'both/completeness': {
     priority: (c, st) => Math.abs(c.error) / st.range + cellChange(st.m, c.a, c.b) / mapL1(st),
-    stop: (st) => {
-      const bound = st.cells.reduce((s, c) => s + Math.abs(c.error), 0);
-      return completenessWithin(st, TOL) && (st.grid.length - 1 >= 8 || bound <= TOL * st.range);
-    },
+    stop: shippedStop,
   },
   'completeness/signed': {
     priority: (c) => Math.abs(c.error),
     stop: (st) =>
-      st.grid.length - 1 >= 8 &&
-      completenessWithin(st, TOL) &&
-      lastHalvings(st).signed <= TOL * mapL1(st),
+      st.grid.length - 1 >= 8 && completenessWithin(st, TOL) && lastHalvings(st) <= TOL * mapL1(st),
   },
 };
 

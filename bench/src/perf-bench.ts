@@ -5,7 +5,7 @@ import { integratorFor } from '../../src/engine/adaptive-rule.js';
 import { makeBaseline } from '../../src/engine/baselines.js';
 import { imageToTensor } from '../../src/engine/image.js';
 import { loadModel, type LoadedModel } from '../../src/engine/model-loader.js';
-import { fitImage, toLuma } from '../../src/engine/preprocess.js';
+import { fitImage, toLuma, type Classifier } from '../../src/engine/preprocess.js';
 import type { IgBackend, IgMethod, IgResult } from '../../src/shared/types.js';
 import { explainedOutput } from '../../src/engine/gradients.js';
 import { evaluatePoints } from '../../src/engine/path-points.js';
@@ -66,6 +66,16 @@ function mapError(attributions: Float32Array, reference: Float32Array | undefine
   return distance / size;
 }
 
+/** The prediction's pass, as the element runs it: the top-1 class and every class's score. */
+async function topClass(probability: Classifier, image: tf.Tensor3D) {
+  const probs = tf.tidy(() => probability(image.expandDims(0) as tf.Tensor4D));
+  const values = await probs.data();
+  probs.dispose();
+  let target = 0;
+  values.forEach((v, i) => (target = v > values[target] ? i : target));
+  return { target, values };
+}
+
 /** One IG run of the top-1 class from a black baseline: time, cost and completeness error. */
 async function runIg(url: string, imageUrl: string, run: PerfRun) {
   const m = await model(url, run.backend);
@@ -77,11 +87,7 @@ async function runIg(url: string, imageUrl: string, run: PerfRun) {
     // a softmax model's output as it is, never a second softmax over it.
     const probability = m.defaultHead.scores('probability');
     // The prediction's pass, as the element runs it (its score saves the image's probe).
-    const probs = tf.tidy(() => probability(image.expandDims(0) as tf.Tensor4D));
-    const values = await probs.data();
-    probs.dispose();
-    let target = 0;
-    values.forEach((v, i) => (target = v > values[target] ? i : target));
+    const { target, values } = await topClass(probability, image);
     const r = await integratorFor(run.method)(probability, image, baseline, {
       target,
       steps: run.steps,
@@ -239,11 +245,7 @@ async function denseNodes(
   const curve = straightPath(image, baseline);
   try {
     const probability = m.defaultHead.scores('probability');
-    const probs = tf.tidy(() => probability(image.expandDims(0) as tf.Tensor4D));
-    const values = await probs.data();
-    probs.dispose();
-    let target = 0;
-    values.forEach((v, i) => (target = v > values[target] ? i : target));
+    const { target } = await topClass(probability, image);
     const explained = explainedOutput(probability, target, 'logit');
     const factor = (await curve.factor!.data()) as Float32Array;
     const size = image.size;
