@@ -1,5 +1,6 @@
 // The input gradient of a convolution, computed as a forward convolution.
 import * as tf from '@tensorflow/tfjs';
+import { derivedFilter } from './gradients/derived-filters.js';
 import { lazyFilterGradient } from './gradients/lazy-filter.js';
 import { overrideGradient } from './gradients/override.js';
 import type { ConvAttrs } from './gradients/transposed.js';
@@ -77,8 +78,10 @@ function inputGradient(
   return () => {
     // A 1x1 filter (most of a MobileNet's) has nothing to flip: no Reverse kernel.
     const [height, width] = filter.shape;
-    const spatial = height === 1 && width === 1 ? filter : tf.reverse(filter, [0, 1]);
-    const flipped = tf.transpose(spatial, [0, 1, 3, 2]) as tf.Tensor4D;
+    const flipped = derivedFilter(filter, 'transposed', () => {
+      const spatial = height === 1 && width === 1 ? filter : tf.reverse(filter, [0, 1]);
+      return tf.transpose(spatial, [0, 1, 3, 2]) as tf.Tensor4D;
+    });
     const padded: tf.backend_util.ExplicitPadding = [[0, 0], ...padding, [0, 0]];
     const dx = tf.conv2d(spreadByStrides(dy, info), flipped, 1, padded, 'NHWC', dilations);
     return cropTo(dx, info, crop);

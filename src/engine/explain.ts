@@ -1,5 +1,6 @@
 // One explanation, end to end: model (loaded once per URL), labels, image, prediction, target,
 // baseline and Integrated Gradients, with the timings and the backend and thread it ran on.
+import { withDerivedFilters } from './gradients/derived-filters.js';
 import * as tf from '@tensorflow/tfjs';
 import {
   requestImages,
@@ -105,32 +106,35 @@ export class Explainer {
         baselines = baselinesOf(request, image, onGrid);
         const attributionStart = performance.now();
         const batchSize = batchSizeOf(request, env.backend, model);
-        const ig = await attribute(explained, image, baselines, {
-          path: request.path ?? DEFAULT_PATH,
-          noiseSamples: request.noiseSamples ?? 0,
-          noiseLevel: request.noiseLevel ?? DEFAULT_NOISE_LEVEL,
-          seed: request.seed,
-          target,
-          steps: request.steps,
-          method: request.method,
-          // `explained` is already the requested output: its column is taken as it is.
-          output: 'logit',
-          batchSize,
-          tolerance: request.tolerance,
-          ...(request.share && {
-            schedule: shareSchedule(request.method, request.steps, request.share),
+        // One explanation: the gradients' derived filters made once, disposed at its end.
+        const ig = await withDerivedFilters(() =>
+          attribute(explained, image, baselines, {
+            path: request.path ?? DEFAULT_PATH,
+            noiseSamples: request.noiseSamples ?? 0,
+            noiseLevel: request.noiseLevel ?? DEFAULT_NOISE_LEVEL,
+            seed: request.seed,
+            target,
+            steps: request.steps,
+            method: request.method,
+            // `explained` is already the requested output: its column is taken as it is.
+            output: 'logit',
+            batchSize,
+            tolerance: request.tolerance,
+            ...(request.share && {
+              schedule: shareSchedule(request.method, request.steps, request.share),
+            }),
+            partials: true,
+            helpers: env.helpers,
+            // The path view's snapshots, when it is shown; a pool's share holds only part of the path.
+            trace: request.pathTrace === true && !request.share,
+            // The prediction's pass was the forward pass at the image: not run again.
+            scoreInput: request.output === 'probability' ? probabilities[target] : undefined,
+            signal,
+            onProgress: (detail) => {
+              if (!signal.aborted) hooks.onProgress?.(detail);
+            },
           }),
-          partials: true,
-          helpers: env.helpers,
-          // The path view's snapshots, when it is shown; a pool's share holds only part of the path.
-          trace: request.pathTrace === true && !request.share,
-          // The prediction's pass was the forward pass at the image: not run again.
-          scoreInput: request.output === 'probability' ? probabilities[target] : undefined,
-          signal,
-          onProgress: (detail) => {
-            if (!signal.aborted) hooks.onProgress?.(detail);
-          },
-        });
+        );
         checkAborted(signal);
         if (!Number.isFinite(ig.sum)) throw nonFiniteGradient(model.url);
         const regionMap = request.regions
@@ -188,21 +192,24 @@ export class Explainer {
       checkAborted(signal);
       const head = chooseHead(model.heads, request.modelOutput, model.url);
       const { explained, onGrid } = inputsOf(request, model, head);
-      image = onGrid(request.image, 'image');
-      baselines = baselinesOf(request, image, onGrid);
+      const grid = onGrid(request.image, 'image');
+      image = grid;
+      baselines = baselinesOf(request, grid, onGrid);
       for (const bitmap of bitmaps) bitmap.close();
-      return await servePoints(
-        port,
-        {
-          classifier: explained,
-          image,
-          baselines,
-          noiseSamples: request.noiseSamples ?? 0,
-          noiseLevel: request.noiseLevel ?? DEFAULT_NOISE_LEVEL,
-          seed: request.seed,
-          batchSize: batchSizeOf(request, backend, model),
-        },
-        signal,
+      return await withDerivedFilters(() =>
+        servePoints(
+          port,
+          {
+            classifier: explained,
+            image: grid,
+            baselines,
+            noiseSamples: request.noiseSamples ?? 0,
+            noiseLevel: request.noiseLevel ?? DEFAULT_NOISE_LEVEL,
+            seed: request.seed,
+            batchSize: batchSizeOf(request, backend, model),
+          },
+          signal,
+        ),
       );
     } catch (error) {
       port.postMessage({ type: 'failed', message: String(error) });

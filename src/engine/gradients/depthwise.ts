@@ -1,5 +1,6 @@
 // The input gradient of a depthwise convolution as a forward depthwise convolution.
 import * as tf from '@tensorflow/tfjs';
+import { derivedFilter } from './derived-filters.js';
 import { lazyFilterGradient } from './lazy-filter.js';
 import { overrideGradient } from './override.js';
 import type { ConvAttrs } from './transposed.js';
@@ -51,7 +52,9 @@ export function depthwiseInputGradient(
   const [kh, kw, channels, multiplier] = filter.shape;
   const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
   return () => {
-    const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, channels * multiplier, 1]);
+    const flipped = derivedFilter(filter, 'depthwise flipped', () =>
+      tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, channels * multiplier, 1]),
+    );
     const spread = spreadByStrides(dy, info);
     const perOutput = tf.depthwiseConv2d(
       spread,

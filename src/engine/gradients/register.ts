@@ -1,5 +1,6 @@
 // Every input gradient the engine fills in or replaces, registered together.
 import { registerFastConvGradient } from '../conv-gradient.js';
+import { registerFastKernels } from '../kernels/register.js';
 import { registerDepthwiseInputGradient } from './depthwise.js';
 import { registerMaxPoolInputGradient } from './pooling.js';
 import { registerRelu6Gradient } from './relu6.js';
@@ -13,6 +14,7 @@ import { registerRelu6Gradient } from './relu6.js';
  * (differentiateTowardsInput), graph models by unfuseLinearOps.
  */
 export function registerInputGradients(): void {
+  registerFastKernels();
   registerFastConvGradient();
   registerDepthwiseInputGradient();
   registerMaxPoolInputGradient();

@@ -1,5 +1,6 @@
 // The input gradient of a strided convolution as one stride-1 convolution and a DepthToSpace.
 import * as tf from '@tensorflow/tfjs';
+import { derivedFilter } from './derived-filters.js';
 
 /** Along one axis: dy's padding, the sub-filters' length and their taps in the forward filter. */
 interface AxisPlan {
@@ -75,6 +76,28 @@ export function subPixelInputGradient(
   filter: tf.Tensor4D,
   { rows, columns, stride }: SubPixelPlan,
 ): tf.Tensor4D {
+  const subFilters = derivedFilter(
+    filter,
+    `sub-pixel ${JSON.stringify(rows.taps)} ${JSON.stringify(columns.taps)}`,
+    () => gatherSubFilters(filter, rows, columns, stride),
+  );
+  const padding: tf.backend_util.ExplicitPadding = [
+    [0, 0],
+    [rows.before, rows.after],
+    [columns.before, columns.after],
+    [0, 0],
+  ];
+  const phased = tf.conv2d(dy, subFilters, 1, padding, 'NHWC');
+  return tf.depthToSpace(phased, stride, 'NHWC');
+}
+
+/** The s*s phases' sub-filters of `filter`, [Th, Tw, Cout, s*s*Cin] (see subPixelInputGradient). */
+function gatherSubFilters(
+  filter: tf.Tensor4D,
+  rows: AxisPlan,
+  columns: AxisPlan,
+  stride: number,
+): tf.Tensor4D {
   const [kh, kw, cin, cout] = filter.shape;
   const zero = kh * kw;
   const indices: number[] = [];
@@ -89,18 +112,10 @@ export function subPixelInputGradient(
   const taps = tf.concat([tf.reshape(filter, [zero, cin, cout]), tf.zeros([1, cin, cout])]);
   const gathered = tf.gather(taps, tf.tensor1d(indices, 'int32'));
   const phases = tf.reshape(gathered, [rows.length, columns.length, stride, stride, cin, cout]);
-  const subFilters = tf.reshape(tf.transpose(phases, [0, 1, 5, 2, 3, 4]), [
+  return tf.reshape(tf.transpose(phases, [0, 1, 5, 2, 3, 4]), [
     rows.length,
     columns.length,
     cout,
     stride * stride * cin,
   ]) as tf.Tensor4D;
-  const padding: tf.backend_util.ExplicitPadding = [
-    [0, 0],
-    [rows.before, rows.after],
-    [columns.before, columns.after],
-    [0, 0],
-  ];
-  const phased = tf.conv2d(dy, subFilters, 1, padding, 'NHWC');
-  return tf.depthToSpace(phased, stride, 'NHWC');
 }
