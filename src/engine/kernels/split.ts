@@ -1,10 +1,8 @@
 // SplitV on WASM in one pass over the input.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { copyRuns } from './copy-runs.js';
 import { replaceKernel } from './replace.js';
-
-/** Runs shorter than this are copied element by element; longer ones by TypedArray.set. */
-const SHORT_RUN = 16;
 
 /**
  * TF.js's WASM SplitV slices each part separately, and each Slice copies the whole input out of
@@ -39,26 +37,4 @@ export function registerFastSplit(): void {
     });
     return parts;
   });
-}
-
-/** `count` runs of `length` values from `source` (the first at `offset`, then every `stride`). */
-function copyRuns(
-  source: tf.TypedArray,
-  target: tf.TypedArray,
-  offset: number,
-  stride: number,
-  length: number,
-  count: number,
-): void {
-  if (length === stride) {
-    target.set(source.subarray(offset, offset + length * count));
-    return;
-  }
-  for (let r = 0, from = offset, to = 0; r < count; r++, from += stride, to += length) {
-    if (length < SHORT_RUN) {
-      for (let k = 0; k < length; k++) target[to + k] = source[from + k];
-    } else {
-      target.set(source.subarray(from, from + length), to);
-    }
-  }
 }
