@@ -57,26 +57,6 @@ describe('WASM kernels the engine replaces', () => {
     });
   }
 
-  const slices: [number[], number[], number[], tf.DataType][] = [
-    [[5, 113, 113, 12], [0, 1, 1, 0], [-1, 112, 112, -1], 'float32'], // a gradient's crop
-    [[2, 3, 4, 5], [1, 0, 2, 1], [1, 3, 2, 3], 'int32'],
-    [[7, 6], [2, 1], [3, 5], 'float32'],
-    [[9], [3], [4], 'bool'],
-    [[2, 2, 3, 4, 5], [0, 1, 1, 2, 0], [2, 1, 2, 2, 5], 'float32'], // rank 5: runs of the last axis
-    [[4, 4], [1, 1], [0, 2], 'float32'], // empty
-  ];
-  for (const [shape, begin, size, dtype] of slices) {
-    it(`slices ${dtype} [${shape}] at [${begin}] size [${size}] as TF.js's CPU kernel does`, async () => {
-      const values = Array.from({ length: tf.util.sizeFromShape(shape) }, (_, i) =>
-        dtype === 'bool' ? i % 3 === 0 : (i % 251) - 125,
-      );
-      const { cpu, wasm } = await onBoth(() =>
-        tf.slice(tf.tensor(values as number[], shape, dtype), begin, size),
-      );
-      expect(wasm).to.deep.equal(cpu);
-    });
-  }
-
   for (const [shape, block] of [
     [[5, 112, 112, 12], 2], // the 7x7/2 stem's sub-pixel gradient
     [[2, 3, 5, 18], 3],
