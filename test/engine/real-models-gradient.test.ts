@@ -6,12 +6,12 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerInputGradients } from '../../src/engine/gradients/register.js';
 import { loadModel } from '../../src/engine/model-loader.js';
 import { countKernels } from './kernel-counter.js';
+import { cachedZooUrl, skipUnlessCached } from './zoo-cache.js';
 
 // nsfw-inception-v3 loads (its warm-up gradient ran into TF.js's batch-norm-without-scale
 // failure once) and, since 2026-12-08 in this list, its input gradient on WASM is finite and
 // not zero (also at 01c2062: the NaN once noted here no longer appears).
 const MODELS = ['nsfw-mobilenet-v2', 'nsfw-mobilenet-v2-mid', 'nsfw-inception-v3'];
-const url = (name: string) => new URL(`/.cache/zoo/${name}/model.json`, location.href).href;
 
 describe('published classifiers on wasm', () => {
   before(async () => {
@@ -22,17 +22,10 @@ describe('published classifiers on wasm', () => {
 
   for (const name of MODELS) {
     it(`${name}: loads, and its input gradient computes no weight gradient`, async function () {
-      const present = await fetch(url(name), { method: 'HEAD' }).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (!present) {
-        console.log(`skipped ${name}: not in .cache/zoo (run the zoo script to fetch it)`);
-        this.skip();
-      }
+      await skipUnlessCached(this, name);
       this.timeout(600000);
       // loadModel differentiates the model once (warm-up): that failed for all three before.
-      const model = await loadModel([url(name)], { cache: false });
+      const model = await loadModel([cachedZooUrl(name)], { cache: false });
       const before = tf.memory().numTensors;
       const image = tf.randomUniform([1, model.height, model.width, 3], 0, 1, 'float32', 3);
       let norm = 0;

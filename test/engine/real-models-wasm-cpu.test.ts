@@ -7,15 +7,15 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { withDerivedFilters } from '../../src/engine/gradients/derived-filters.js';
 import { registerInputGradients } from '../../src/engine/gradients/register.js';
 import { loadModel } from '../../src/engine/model-loader.js';
+import { cachedZooUrl, skipUnlessCached } from './zoo-cache.js';
 
 // Max pools (emotion, antispoof), stride-2 stems and depthwise convolutions (the MobileNets).
 const MODELS = ['human-emotion', 'human-antispoof', 'nsfw-mobilenet-v2-mid'];
-const url = (name: string) => new URL(`/.cache/zoo/${name}/model.json`, location.href).href;
 
 /** The input gradient of class 0's score at a batch of two seeded images, on `backend`. */
 async function gradientOn(backend: string, name: string): Promise<Float32Array> {
   expect(await tf.setBackend(backend)).to.equal(true);
-  const model = await loadModel([url(name)], { cache: false });
+  const model = await loadModel([cachedZooUrl(name)], { cache: false });
   try {
     const images = tf.randomUniform(
       [2, model.height, model.width, model.channels],
@@ -46,14 +46,7 @@ describe('published classifiers: the same input gradient on WASM as on CPU', () 
 
   for (const name of MODELS) {
     it(name, async function () {
-      const present = await fetch(url(name), { method: 'HEAD' }).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (!present) {
-        console.log(`skipped ${name}: not in .cache/zoo (run the zoo script to fetch it)`);
-        this.skip();
-      }
+      await skipUnlessCached(this, name);
       this.timeout(600000);
       const cpu = await gradientOn('cpu', name);
       const wasm = await gradientOn('wasm', name);
