@@ -77,6 +77,29 @@ describe('WASM kernels the engine replaces', () => {
     });
   }
 
+  const reverses: [number[], number | number[], tf.DataType][] = [
+    [[3, 3, 192, 384], [0, 1], 'float32'], // an Inception 3x3 filter's flip (conv-gradient.ts)
+    [[5, 5, 3, 7], [1], 'float32'],
+    [[2, 3, 4, 5], [0, 2], 'int32'],
+    [[4, 6, 2], -2, 'float32'], // a negative axis
+    [[3, 5], [0, 1], 'float32'], // the last axis: TF.js's kernel
+    [[6, 4], 0, 'bool'],
+    [[7], [], 'float32'], // no axis: a copy
+  ];
+  for (const [shape, dims, dtype] of reverses) {
+    it(`reverses ${dtype} [${shape}] along ${JSON.stringify(dims)} as TF.js's CPU kernel does`, async () => {
+      const values = Array.from({ length: tf.util.sizeFromShape(shape) }, (_, i) =>
+        dtype === 'bool'
+          ? i % 3 === 0
+          : ((i * 7919) % 1000) - 500 + (dtype === 'float32' ? 0.5 : 0),
+      );
+      const { cpu, wasm } = await onBoth(() =>
+        tf.reverse(tf.tensor(values as number[], shape, dtype), dims),
+      );
+      expect(wasm).to.deep.equal(cpu);
+    });
+  }
+
   it('gives a clone that shares the memory and outlives its source', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
@@ -112,6 +135,7 @@ describe('WASM kernels the engine replaces', () => {
     [3, 1, 'same', [2, 9, 9, 40]],
     [3, 2, 'same', [1, 10, 11, 19]],
     [2, 2, 'valid', [3, 8, 8, 5]],
+    [3, 2, 'same', [2, 28, 28, 64]], // padding below and right only, as Inception V1's pools
   ] as const) {
     it(`adds the max-pool gradient TF.js's CPU gives, ${size}/${stride} ${pad} [${shape}], negative and tied windows`, async () => {
       const n = tf.util.sizeFromShape(shape as unknown as number[]);

@@ -1,6 +1,7 @@
 // The input gradient of a 2D max pool on WASM: each window's dy added at its first maximum.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { WASM_BASE64 } from './max-pool-gradient-module.js';
 
 /** The kernel's name: not one of TF.js's, so it runs only where the engine asks for it. */
 export const MAX_POOL_INPUT_GRADIENT = 'IgMaxPoolInputGradient';
@@ -18,8 +19,11 @@ export interface MaxPoolGradientAttrs {
  * input, float32, NHWC) and `y` (its output), output dL/dx. The first of equal maxima in a window
  * takes its dy, as in TF.js's CPU MaxPoolGrad; WASM's own MaxPoolGrad and MaxPoolWithArgmax start
  * each maximum at FLT_MIN, wrong for windows of values at most that (pooling.ts), while its
- * forward MaxPool (XNNPACK) is right. JavaScript straight in WASM memory: on Inception V1 it
- * replaces MaxPoolWithArgmax (10-13% of an evaluation), the ScatterNd after it and the shift of x.
+ * forward MaxPool (XNNPACK) is right. It works straight in WASM memory (replacing, on Inception
+ * V1, MaxPoolWithArgmax, 10-13% of an evaluation, the ScatterNd after it and the shift of x):
+ * four channels at a time in our own WASM SIMD function (max-pool-gradient.wat) on TF.js's
+ * memory, the channels past a multiple of 4 (and every channel where that function cannot run:
+ * no SIMD, or the threaded build's shared memory) in JavaScript.
  */
 export function registerMaxPoolInputGradientKernel(): void {
   if (tf.getKernel(MAX_POOL_INPUT_GRADIENT, 'wasm')) return;
@@ -42,23 +46,77 @@ export function registerMaxPoolInputGradientKernel(): void {
       const out = wasm.makeOutput(x.shape, 'float32');
       // Views taken after the allocation, which may grow WASM memory and detach older ones.
       const dx = wasm.typedArrayFromHeap(out) as Float32Array;
-      scatterToMaxima(
-        wasm.typedArrayFromHeap(x) as Float32Array,
-        wasm.typedArrayFromHeap(y) as Float32Array,
-        wasm.typedArrayFromHeap(dy) as Float32Array,
-        dx,
-        info,
-      );
+      const [xs, ys, dys] = [x, y, dy].map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
+      dx.fill(0);
+      const simd = simdScatter(wasm);
+      const channels4 = simd ? info.inChannels & ~3 : 0;
+      if (simd && channels4 > 0) {
+        const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
+        const { strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
+        simd(
+          xs.byteOffset,
+          ys.byteOffset,
+          dys.byteOffset,
+          dx.byteOffset,
+          batchSize,
+          inHeight,
+          inWidth,
+          inChannels,
+          channels4,
+          outHeight,
+          outWidth,
+          strideHeight,
+          strideWidth,
+          filterHeight,
+          filterWidth,
+          padInfo.top,
+          padInfo.left,
+        );
+      }
+      scatterToMaxima(xs, ys, dys, dx, info, channels4);
       return out;
     },
   });
 }
 
+/** The WASM function's signature: byte addresses of x, y, dy, dx, then the pool's sizes. */
+type SimdScatter = (...args: number[]) => void;
+
+let compiled: WebAssembly.Module | null | undefined;
+const instances = new WeakMap<WebAssembly.Memory, SimdScatter>();
+
 /**
- * dx (overwritten) = every window's dy added where x first equals the window's maximum y (the
- * forward pool's output, which is one of the window's values), in the window's row-major order.
- * Looking for the known maximum stops at it, and its test is rarely true: about half the
- * comparisons of a running maximum, and branches that predict well.
+ * max-pool-gradient.wat's function on `backend`'s memory, or null where it cannot run: WASM
+ * without SIMD (it does not compile), or TF.js's threaded build, whose memory is shared (the
+ * module imports a plain one). Compiled once (about 500 bytes), instantiated once per memory.
+ */
+function simdScatter(backend: BackendWasm): SimdScatter | null {
+  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) {
+    return null;
+  }
+  let scatter = instances.get(memory);
+  if (scatter) return scatter;
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
+    } catch {
+      compiled = null;
+    }
+  }
+  if (!compiled) return null;
+  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+  scatter = instance.exports.scatterToMaxima as SimdScatter;
+  instances.set(memory, scatter);
+  return scatter;
+}
+
+/**
+ * dx (zero on entry) += every window's dy where x first equals the window's maximum y (the
+ * forward pool's output, which is one of the window's values), in the window's row-major order,
+ * for the channels from `from` on. Looking for the known maximum stops at it, and its test is
+ * rarely true: about half the comparisons of a running maximum, and branches that predict well.
  */
 function scatterToMaxima(
   x: Float32Array,
@@ -66,11 +124,12 @@ function scatterToMaxima(
   dy: Float32Array,
   dx: Float32Array,
   info: tf.backend_util.Conv2DInfo,
+  from: number,
 ): void {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
-  dx.fill(0);
+  if (from >= channels) return;
   const rowStride = inWidth * channels;
   let o = 0; // y's and dy's index of (n, i, j, 0)
   for (let n = 0; n < batchSize; n++) {
@@ -81,7 +140,7 @@ function scatterToMaxima(
       for (let j = 0; j < outWidth; j++, o += channels) {
         const c0 = Math.max(0, j * strideWidth - left);
         const c1 = Math.min(inWidth, j * strideWidth - left + filterWidth);
-        for (let k = 0; k < channels; k++) {
+        for (let k = from; k < channels; k++) {
           const max = y[o + k];
           search: for (let r = r0; r < r1; r++) {
             for (

@@ -2,17 +2,19 @@
 import { registerFastDepthToSpace } from './depth-to-space.js';
 import { registerSharedIdentity } from './identity.js';
 import { registerMaxPoolInputGradientKernel } from './max-pool-gradient.js';
+import { registerFastReverse } from './reverse.js';
 import { registerFastSplit } from './split.js';
 
 /**
  * Replaces the WASM kernels that TF.js implements slowly for what IG runs (global, once):
- * Identity without a copy, SplitV and DepthToSpace as runs copied straight in WASM memory; and
- * adds the one it lacks: a max pool's input gradient right on negative windows. Each gives
- * TF.js's (CPU) results exactly.
+ * Identity without a copy; SplitV, DepthToSpace and Reverse as runs copied straight in WASM
+ * memory; and adds the one it lacks: a max pool's input gradient right on negative windows, in
+ * WASM SIMD. Each gives TF.js's (CPU) results exactly.
  */
 export function registerFastKernels(): void {
   registerSharedIdentity();
   registerFastSplit();
   registerFastDepthToSpace();
+  registerFastReverse();
   registerMaxPoolInputGradientKernel();
 }
