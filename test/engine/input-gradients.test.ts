@@ -212,14 +212,15 @@ for (const backend of ['cpu', 'wasm', 'webgl']) {
       tf.dispose([x, w]);
     });
 
-    it("gives TF.js's own CPU Relu6 gradient, at 0 and 6 exactly, without boolean kernels on WASM", async () => {
-      const values = [-1, 0, 1e-30, 3, 6 - 1e-6, 6, 6 + 1e-6, 7, -0, 5.5];
+    it("gives TF.js's own CPU Relu6 gradient, at 0 and 6 exactly, NaN and infinities, in one kernel on WASM", async () => {
+      const values = [-1, 0, 1e-30, 3, 6 - 1e-6, 6, 6 + 1e-6, 7, -0, 5.5, NaN, Infinity, -Infinity];
       const relu6 = (input: tf.Tensor) => tf.relu6(input);
       const make = () => {
         const x = tf.tidy(() =>
-          tf.concat([tf.tensor1d(values), tf.mul(tf.randomNormal([990], 0, 1, 'float32', 9), 5)]),
+          // 1002 values: the last two past a multiple of 4 (simd.wat's lanes).
+          tf.concat([tf.tensor1d(values), tf.mul(tf.randomNormal([989], 0, 1, 'float32', 9), 5)]),
         );
-        const w = tf.tidy(() => tf.randomNormal([1000], 0, 1, 'float32', 10));
+        const w = tf.tidy(() => tf.randomNormal([1002], 0, 1, 'float32', 10));
         return [x, w];
       };
       const previous = tf.getBackend();
@@ -251,10 +252,15 @@ for (const backend of ['cpu', 'wasm', 'webgl']) {
         false,
         false,
         true,
+        true, // NaN: NaN
+        false,
+        false,
       ]);
+      expect(Number.isNaN(got[10])).to.equal(true);
       expect(tf.memory().numTensors).to.equal(before);
       if (backend === 'wasm') {
         expect(kernels.counts.LessEqual).to.equal(undefined);
+        expect(kernels.counts.IgRelu6InputGradient).to.equal(1);
       }
       tf.dispose([x, w]);
     });

@@ -1,25 +1,25 @@
-// The gradient of Relu6 (graph models' fused conv activations) without boolean kernels on WASM.
+// The gradient of Relu6 (graph models' fused conv activations) in one kernel on WASM.
 import * as tf from '@tensorflow/tfjs';
+import { RELU6_INPUT_GRADIENT } from '../kernels/relu6-gradient.js';
 import { overrideGradient } from './override.js';
 
 /**
- * Backends on which TF.js's Relu6 gradient, dy * cast(lessEqual(x, 6) * step(x)), is slow: WASM's
- * LessEqual against a scalar takes its generic broadcasting loop (11% of a MobileNetV2
- * evaluation, tf.profile), and the boolean mask costs two Casts.
- */
-const BOOLEAN_MASK_SLOW = new Set(['wasm']);
-
-/**
- * Overrides the gradient of `Relu6` on BOOLEAN_MASK_SLOW backends with
- * dy * (step(x) - step(x - 6)): the same mask, 1 on (0, 6] and 0 elsewhere (x - 6 > 0 exactly
- * when x > 6 in floating point; NaN stays NaN), from float kernels only. Registered once.
+ * Overrides the gradient of `Relu6` on the backends where the engine registered
+ * RELU6_INPUT_GRADIENT (WASM, kernels/relu6-gradient.ts): TF.js's own,
+ * dy * cast(lessEqual(x, 6) * step(x)), takes WASM's LessEqual against a scalar through its
+ * generic broadcasting loop (11% of a MobileNetV2 evaluation, tf.profile) and two Casts; the
+ * kernel gives the same values in one pass. Anything but float32 keeps TF.js's gradient.
  */
 export function registerRelu6Gradient(): void {
   overrideGradient(
     'Relu6',
-    (backend) => BOOLEAN_MASK_SLOW.has(backend),
-    (dy, [x]) => ({
-      x: () => tf.mul(dy as tf.Tensor, tf.sub(tf.step(x), tf.step(tf.sub(x, 6)))),
-    }),
+    (backend) => tf.getKernel(RELU6_INPUT_GRADIENT, backend) !== undefined,
+    (dy, [x]) => {
+      if (x.dtype !== 'float32') return null;
+      return {
+        x: () =>
+          tf.engine().runKernel(RELU6_INPUT_GRADIENT, { dy: dy as tf.Tensor, x }) as tf.Tensor,
+      };
+    },
   );
 }

@@ -1,12 +1,39 @@
-;; The input gradient of a 2D max pool, NHWC float32, four channels at a time (128-bit SIMD), on
-;; the memory of TF.js's WASM backend (imported): max-pool-gradient.ts calls it with the byte
-;; addresses of TF.js's tensors. `npm run wasm-kernels` assembles it into
-;; max-pool-gradient-module.ts. Each window's dy is added at the first position, in row-major
-;; window order, whose x equals the window's maximum y (the forward pool's output): as TF.js's CPU
-;; MaxPoolGrad does, ties and negative windows included. dx must be zero on entry; channels from
-;; `channels4` (a multiple of 4) to `channels` are left to the caller.
+;; The engine's own WASM kernels, four float32 lanes at a time (128-bit SIMD), on the memory of
+;; TF.js's WASM backend (imported): simd.ts instantiates the module on that memory, and the kernels
+;; call its functions with the byte addresses of TF.js's tensors. `npm run wasm-kernels` assembles
+;; it into simd-module.ts.
 (module
   (import "env" "memory" (memory 1))
+
+  ;; Relu6's input gradient: dx = dy * m, m 1 where 0 < x <= 6, 0 elsewhere, and x itself where x
+  ;; is NaN: TF.js's dy * (lessEqual(x, 6) * step(x)) bit for bit (-0 and NaN included), over
+  ;; `count` values (a multiple of 4; the caller does the rest).
+  (func (export "relu6InputGradient")
+    (param $dy i32) (param $x i32) (param $dx i32) (param $count i32)
+    (local $p i32) (local $end i32) (local $v v128)
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $p (i32.const 0))
+    (block $done (loop $values
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $v (v128.load (i32.add (local.get $x) (local.get $p))))
+      (v128.store (i32.add (local.get $dx) (local.get $p))
+        (f32x4.mul
+          (v128.load (i32.add (local.get $dy) (local.get $p)))
+          (v128.or
+            (v128.and
+              (v128.and
+                (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))
+                (f32x4.le (local.get $v) (v128.const f32x4 6 6 6 6)))
+              (v128.const f32x4 1 1 1 1))
+            (v128.and (local.get $v) (f32x4.ne (local.get $v) (local.get $v))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $values)))
+  )
+
+  ;; The input gradient of a 2D max pool, NHWC: each window's dy is added at the first position,
+  ;; in row-major window order, whose x equals the window's maximum y (the forward pool's output),
+  ;; as TF.js's CPU MaxPoolGrad does, ties and negative windows included. dx must be zero on
+  ;; entry; channels from `channels4` (a multiple of 4) to `channels` are left to the caller.
   (func (export "scatterToMaxima")
     (param $x i32) (param $y i32) (param $dy i32) (param $dx i32)
     (param $batch i32) (param $inHeight i32) (param $inWidth i32)
