@@ -74,6 +74,36 @@ describe('mask: attributions -> per-pixel map', () => {
     }
   });
 
+  it('percentile is exact on sparse maps, on a wide range of magnitudes and with an infinity', () => {
+    const sorted = (values: Float32Array, p: number) => {
+      const s = Float32Array.from(values, Math.abs).sort();
+      const x = (p / 100) * (s.length - 1);
+      const lo = Math.floor(x);
+      const hi = Math.min(lo + 1, s.length - 1);
+      return s[lo] + (s[hi] - s[lo]) * (x - lo);
+    };
+    let seed = 11;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    const maps = {
+      // Nine pixels in ten without attribution.
+      sparse: (i: number) => (i % 10 ? 0 : random()),
+      // Magnitudes from e^-40 to e^40.
+      wide: () => Math.exp(random() * 40) * Math.sign(random()),
+      constant: () => 0.3,
+      zeros: (i: number) => (i % 2 ? -0 : 0),
+      infinity: (i: number) => (i === 7 ? -Infinity : random()),
+    };
+    for (const [name, value] of Object.entries(maps)) {
+      for (const n of [8, 101, 224 * 224]) {
+        const values = Float32Array.from({ length: n }, (_, i) => value(i));
+        for (const p of [0, 0.5, 50, 90, 99, 99.9, 100]) {
+          // deep.equal: NaN equals NaN (an infinity's interpolation), as both compute it.
+          expect(percentile(values, p), `${name}, n ${n}, p ${p}`).to.deep.equal(sorted(values, p));
+        }
+      }
+    }
+  });
+
   it('clips above the clip-percentile and normalises to [0, 1]', () => {
     // 0..99 and one outlier: at the 99th percentile the outlier no longer dominates.
     const map = new Float32Array(101);
