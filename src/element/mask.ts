@@ -115,9 +115,33 @@ export function renderMask(
   options: MaskOptions,
   scaleOf?: Float32Array,
 ): ImageData {
+  return finished(renderMaskSteps(attributions, shape, options, scaleOf));
+}
+
+/**
+ * renderMask in steps: the generator yields between the per-pixel map, the clip scale and the
+ * colours, where its caller may end the task (MaskPainter draws a new map over a few tasks, each
+ * a few milliseconds, rather than one that a wait for a core can stretch past 50 ms).
+ */
+export function* renderMaskSteps(
+  attributions: Float32Array,
+  shape: readonly [number, number, number],
+  options: MaskOptions,
+  scaleOf?: Float32Array,
+): Generator<void, ImageData> {
   const signed = options.colormap === 'diverging';
   const map = attributionMap(attributions, shape, options.polarity, signed);
   const scaleMap = scaleOf && attributionMap(scaleOf, shape, options.polarity, signed);
+  yield;
   const normalized = normalizeMap(map, options.clipPercentile, scaleMap);
+  yield;
   return colorizeMap(normalized, shape[1], shape[0], options.colormap, signed);
+}
+
+/** Runs `steps` to its end, in this task: its result. */
+export function finished<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }

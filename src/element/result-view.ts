@@ -18,7 +18,7 @@ import { cssomStyle, type CssomStyles } from './cssom-style.js';
 import { colormapGradient } from './colormaps.js';
 
 export { attributionMap, renderMask } from './mask.js';
-export { alphaCover, maskedCover, maskImages, regionMask } from './view-maps.js';
+export { alphaCover, maskedCover, maskImageSteps, regionMask } from './view-maps.js';
 export { pathCursor, pathSnapshot, viewPanels } from './view-panels.js';
 export { resultStyles } from './result-view.styles.js';
 // The saved-file encoder rides with the view: a result exists only once the view is loaded.

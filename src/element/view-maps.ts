@@ -1,7 +1,7 @@
 // The pixel maps of the masked and alpha views, and of the mask with `regions`. Typed arrays only.
 import type { IgColormap, IgPartialAttributions, IgResult } from '../shared/types.js';
 import type { ExplainerConfig } from './attributes.js';
-import { attributionMap, colorizeMap, normalizeMap, renderMask } from './mask.js';
+import { attributionMap, colorizeMap, normalizeMap, renderMaskSteps } from './mask.js';
 
 /** What the mask is drawn from: a result or a coarse map (and XRAI's region map, if any). */
 export type MaskSource = Pick<IgResult | IgPartialAttributions, 'attributions' | 'shape'> &
@@ -58,23 +58,37 @@ export function regionMask(
 
 /**
  * The images the element draws of `result` with `config`: the mask (the region map with
- * `regions`), and the masked and alpha views' covers when those views are shown.
+ * `regions`), and the masked and alpha views' covers when those views are shown. A generator:
+ * it yields between its steps (renderMaskSteps, then each cover), where the caller may end the
+ * task; `finished(maskImageSteps(...))` computes them at once.
  */
-export function maskImages(config: ExplainerConfig, result: MaskSource) {
+export function* maskImageSteps(
+  config: ExplainerConfig,
+  result: MaskSource,
+): Generator<void, MaskImages> {
   const [h, w] = result.shape;
   const regions = config.regions && result.regionMap?.length === h * w ? result.regionMap : null;
+  const mask = regions
+    ? regionMask(regions, w, h, config.colormap)
+    : yield* renderMaskSteps(result.attributions, result.shape, config);
   // The per-pixel map of the masked and alpha views, only when one of them is shown.
   const masked = config.view.includes('masked');
   const alpha = config.view.includes('alpha');
-  const map =
-    masked || alpha
-      ? (regions ?? attributionMap(result.attributions, result.shape, config.polarity))
-      : null;
+  if (!masked && !alpha) return { mask, masked: null, alpha: null };
+  yield;
+  const map = regions ?? attributionMap(result.attributions, result.shape, config.polarity);
+  const maskedImage = masked ? maskedCover(map, w, h, config.maskTop) : null;
+  if (masked && alpha) yield;
   return {
-    mask: regions
-      ? regionMask(regions, w, h, config.colormap)
-      : renderMask(result.attributions, result.shape, config),
-    masked: masked ? maskedCover(map!, w, h, config.maskTop) : null,
-    alpha: alpha ? alphaCover(map!, w, h, config.clipPercentile) : null,
+    mask,
+    masked: maskedImage,
+    alpha: alpha ? alphaCover(map, w, h, config.clipPercentile) : null,
   };
+}
+
+/** What maskImageSteps makes. */
+export interface MaskImages {
+  mask: ImageData;
+  masked: ImageData | null;
+  alpha: ImageData | null;
 }

@@ -1,6 +1,15 @@
 import { expect } from '@open-wc/testing';
 import { colormapLut } from '../../src/element/colormaps.js';
-import { attributionMap, normalizeMap, percentile, renderMask } from '../../src/element/mask.js';
+import {
+  attributionMap,
+  finished,
+  normalizeMap,
+  percentile,
+  renderMask,
+  renderMaskSteps,
+} from '../../src/element/mask.js';
+import { alphaCover, maskedCover, maskImageSteps } from '../../src/element/view-maps.js';
+import type { ExplainerConfig } from '../../src/element/attributes.js';
 
 // A 2x2 image with 3 channels: pixel 0 all positive, pixel 1 all negative, pixel 2 mixed, pixel 3 zero.
 const SHAPE: [number, number, number] = [2, 2, 3];
@@ -199,6 +208,40 @@ describe('colour maps', () => {
       }
     });
   }
+
+  it('draws a mask in steps (map, scale, colours) that end in the same image, and the covers after', () => {
+    const options = { polarity: 'absolute', clipPercentile: 99, colormap: 'inferno' } as const;
+    const steps = renderMaskSteps(ATTRIBUTIONS, SHAPE, options);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    expect(pauses).to.equal(2);
+    expect(Array.from(step.value.data)).to.deep.equal(
+      Array.from(renderMask(ATTRIBUTIONS, SHAPE, options).data),
+    );
+    const config = { ...options, regions: false, view: ['mask', 'masked', 'alpha'], maskTop: 0.5 };
+    const images = finished(
+      maskImageSteps(config as unknown as ExplainerConfig, {
+        attributions: ATTRIBUTIONS,
+        shape: SHAPE,
+      }),
+    );
+    const map = attributionMap(ATTRIBUTIONS, SHAPE, 'absolute');
+    expect(Array.from(images.mask.data)).to.deep.equal(Array.from(step.value.data));
+    expect(Array.from(images.masked!.data)).to.deep.equal(
+      Array.from(maskedCover(map, 2, 2, 0.5).data),
+    );
+    expect(Array.from(images.alpha!.data)).to.deep.equal(
+      Array.from(alphaCover(map, 2, 2, 99).data),
+    );
+    let all = 0;
+    const stepsAll = maskImageSteps(config as unknown as ExplainerConfig, {
+      attributions: ATTRIBUTIONS,
+      shape: SHAPE,
+    });
+    while (!stepsAll.next().done) all++;
+    expect(all).to.equal(4);
+  });
 
   it('colours a 224x224x3 mask with its strongest pixel at the bright end (time logged)', () => {
     const attributions = new Float32Array(224 * 224 * 3);
