@@ -37,6 +37,20 @@ function hex(rgb: number): [number, number, number] {
   return [(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff];
 }
 
+/** The p-th percentile of |values| by a full sort, numpy's linear interpolation: the reference. */
+function sortedPercentile(values: Float32Array, p: number): number {
+  const s = Float32Array.from(values, Math.abs).sort();
+  const x = (p / 100) * (s.length - 1);
+  const lo = Math.floor(x);
+  const hi = Math.min(lo + 1, s.length - 1);
+  return s[lo] + (s[hi] - s[lo]) * (x - lo);
+}
+
+/** Uniform values in [-1, 1) from a seeded Park-Miller generator. */
+function uniform(seed: number): () => number {
+  return () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+}
+
 describe('mask: attributions -> per-pixel map', () => {
   it('absolute sums |attributions| over channels, as the tutorial', () => {
     close(attributionMap(ATTRIBUTIONS, SHAPE, 'absolute'), [0.6, 1.2, 0.7, 0]);
@@ -61,15 +75,7 @@ describe('mask: attributions -> per-pixel map', () => {
   });
 
   it('percentile is the sorted |values| interpolated, on maps of every size, with ties, input untouched', () => {
-    const sorted = (values: Float32Array, p: number) => {
-      const s = Float32Array.from(values, Math.abs).sort();
-      const x = (p / 100) * (s.length - 1);
-      const lo = Math.floor(x);
-      const hi = Math.min(lo + 1, s.length - 1);
-      return s[lo] + (s[hi] - s[lo]) * (x - lo);
-    };
-    let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    const random = uniform(7);
     for (const n of [1, 2, 3, 10, 101, 4096, 224 * 224]) {
       // Rounded to a few levels on half the maps: many equal values, as in sparse masks.
       const values = Float32Array.from({ length: n }, (_, i) =>
@@ -77,22 +83,14 @@ describe('mask: attributions -> per-pixel map', () => {
       );
       const copy = values.slice();
       for (const p of [0, 1, 50, 95, 99, 99.9, 100]) {
-        expect(percentile(values, p), `n ${n}, p ${p}`).to.equal(sorted(values, p));
+        expect(percentile(values, p), `n ${n}, p ${p}`).to.equal(sortedPercentile(values, p));
       }
       expect(values).to.deep.equal(copy);
     }
   });
 
   it('percentile is exact on sparse maps, on a wide range of magnitudes and with an infinity', () => {
-    const sorted = (values: Float32Array, p: number) => {
-      const s = Float32Array.from(values, Math.abs).sort();
-      const x = (p / 100) * (s.length - 1);
-      const lo = Math.floor(x);
-      const hi = Math.min(lo + 1, s.length - 1);
-      return s[lo] + (s[hi] - s[lo]) * (x - lo);
-    };
-    let seed = 11;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    const random = uniform(11);
     const maps = {
       // Nine pixels in ten without attribution.
       sparse: (i: number) => (i % 10 ? 0 : random()),
@@ -107,7 +105,9 @@ describe('mask: attributions -> per-pixel map', () => {
         const values = Float32Array.from({ length: n }, (_, i) => value(i));
         for (const p of [0, 0.5, 50, 90, 99, 99.9, 100]) {
           // deep.equal: NaN equals NaN (an infinity's interpolation), as both compute it.
-          expect(percentile(values, p), `${name}, n ${n}, p ${p}`).to.deep.equal(sorted(values, p));
+          expect(percentile(values, p), `${name}, n ${n}, p ${p}`).to.deep.equal(
+            sortedPercentile(values, p),
+          );
         }
       }
     }
